@@ -69,7 +69,9 @@ def passages_from_blocks(doc: Document, blocks: list[Block], groups: list[str] |
         base = passage_id(doc.doc_id, role, text)
         seen[base] += 1
         pid = base if seen[base] == 1 else f"{base}-{seen[base]}"
-        section = SECTION_SEPARATOR.join(headings[k] for k in sorted(headings))
+        section = SECTION_SEPARATOR.join(
+            headings[k] for k in sorted(headings) if not (k == 1 and headings[k] == doc.title)
+        )
         group, theme = _group_and_theme(headings, groups)
         p = Passage(
             id=pid, doc_id=doc.doc_id, source=doc.source, title=doc.title, section=section,

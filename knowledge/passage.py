@@ -58,13 +58,18 @@ class Passage:
     @property
     def embedding_text(self) -> str:
         """What the embedder sees: section, context and text, markup removed."""
-        parts = [self.section, self.context, self.text]
+        parts = [self.section, self.retrieval_context, self.text]
         return strip_markup(" \n".join(p for p in parts if p))
+
+    @property
+    def retrieval_context(self) -> str:
+        """A list item is found by its own words; its list (which has the introduction) is found by the rest."""
+        return "" if self.role == "list_item" else self.context
 
     @property
     def lexical_text(self) -> str:
         """What the lexical index sees: title, section, context and text."""
-        return " \n".join(p for p in (self.title, self.section, self.context, self.text) if p)
+        return " \n".join(p for p in (self.title, self.section, self.retrieval_context, self.text) if p)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

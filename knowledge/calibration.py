@@ -1,0 +1,82 @@
+"""Fusion weights and the abstain threshold, calibrated on data and stored as JSON beside the code.
+
+`brobygger calibrate` runs the bundled calibration questions (our own, written from
+the sources; in-scope and out-of-scope, Danish and English), picks the fusion weight
+with the best MRR, then the highest abstain threshold that keeps false abstentions
+on in-scope questions within the budget, and reports what that gives out of scope.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+from knowledge.search import Weights
+from knowledge.settings import DATA_FILES_DIR
+
+WEIGHTS_FILE = DATA_FILES_DIR / "weights.json"
+DEFAULT_SET = DATA_FILES_DIR / "calibration.yaml"
+FALSE_ABSTAIN_BUDGET = 0.03  # below the 5 % target, to leave room on unseen questions
+LEXICAL_GRID = (0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def load_weights() -> Weights:
+    if not WEIGHTS_FILE.exists():
+        return Weights()
+    data = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    names = {f.name for f in fields(Weights)}
+    return Weights(**{k: v for k, v in data.items() if k in names})
+
+
+def save_weights(weights: Weights, extra: dict[str, object] | None = None) -> None:
+    WEIGHTS_FILE.write_text(json.dumps({**asdict(weights), **(extra or {})}, indent=2) + "\n", encoding="utf-8")
+
+
+def pick_threshold(in_scope: list[float], out_of_scope: list[float], budget: float = FALSE_ABSTAIN_BUDGET) -> float:
+    """The highest threshold under which at most `budget` of in-scope confidences fall."""
+    if not in_scope:
+        return 0.0
+    ordered = sorted(in_scope)
+    allowed = int(budget * len(ordered))  # this many in-scope questions may fall below
+    # halfway between the last allowed in-scope value and the next one below it
+    upper = ordered[allowed]
+    below = [c for c in ordered[:allowed]] + [c for c in out_of_scope if c < upper]
+    lower = max(below) if below else upper - 0.02
+    return round((upper + lower) / 2, 4)
+
+
+def calibrate(path: Path, write: bool = False) -> str:
+    from knowledge.corpus import reference_texts
+    from knowledge.engine import get_searcher
+    from knowledge.evaluate import evaluate, load_items
+    from knowledge.settings import get_settings
+
+    items = load_items(path)
+    searcher = get_searcher()
+    refs = reference_texts(get_settings())
+    base = searcher.weights
+    best: tuple[float, float, float] | None = None
+    lines = []
+    for lw in LEXICAL_GRID:
+        searcher.weights = replace(base, lexical=lw, dense=round(1 - lw, 3), abstain_threshold=-1.0)
+        r = evaluate(searcher, items, refs)
+        lines.append(f"lexical {lw:.2f}: Recall@5 {r.recall_at_5:.2f} MRR {r.mrr:.2f}")
+        if best is None or (r.mrr, r.recall_at_5) > (best[1], best[2]):
+            best = (lw, r.mrr, r.recall_at_5)
+    assert best is not None
+    searcher.weights = replace(base, lexical=best[0], dense=round(1 - best[0], 3), abstain_threshold=-1.0)
+    r = evaluate(searcher, items, refs)
+    threshold = pick_threshold([i.confidence for i in r.items if i.in_scope], [i.confidence for i in r.items if not i.in_scope])
+    weights = replace(searcher.weights, abstain_threshold=threshold)
+    searcher.weights = weights
+    final = evaluate(searcher, items, refs)
+    lines.append(
+        f"chosen: lexical {best[0]:.2f}, abstain below confidence {threshold:.3f}: "
+        f"false abstain {final.false_abstain:.2f}, out of scope abstained {final.out_of_scope_abstained:.2f}, "
+        f"Recall@5 {final.recall_at_5:.2f}, MRR {final.mrr:.2f}"
+    )
+    if write:
+        save_weights(weights, {"calibrated_on": path.name, "questions": len(items)})
+        lines.append(f"written to {WEIGHTS_FILE}")
+    return "\n".join(lines)

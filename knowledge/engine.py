@@ -1,0 +1,58 @@
+"""One cached searcher per process: load (or build when missing) the index, lazily, once."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Callable
+
+from knowledge import corpus, index
+from knowledge.embed import Embedder, default_embedder
+from knowledge.search import Searcher, Weights
+from knowledge.settings import Settings, get_settings
+
+_lock = threading.Lock()
+_searcher: Searcher | None = None
+
+
+def build_index(
+    settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = False,
+    report: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+) -> index.Index:
+    embedder = embedder or default_embedder(settings.model)
+    _docs, passages = corpus.load_passages(settings)
+    return index.build(
+        settings.index_dir, passages, embedder, settings.ann_threshold, settings.batch_size,
+        progress=progress, report=report, rebuild=rebuild,
+    )
+
+
+def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = True) -> index.Index:
+    """The index on disk, checked against the corpus; built when missing, updated when documents changed."""
+    _docs, passages = corpus.load_passages(settings)
+    expected = index.corpus_hash(passages)
+    if build_if_missing and not index.exists(settings.index_dir):
+        print("No index yet: building it (once).", file=sys.stderr)
+        return build_index(settings, embedder)
+    loaded = index.load(settings.index_dir, embedder.model_id)
+    if loaded.manifest.get("corpus_hash") != expected:
+        print("The documents changed since the index was built: updating it.", file=sys.stderr)
+        return build_index(settings, embedder)
+    return loaded
+
+
+def make_searcher(settings: Settings, embedder: Embedder | None = None, weights: Weights | None = None) -> Searcher:
+    embedder = embedder or default_embedder(settings.model)
+    idx = open_index(settings, embedder)
+    from knowledge.calibration import load_weights
+
+    return Searcher(idx, embedder, weights or load_weights(), settings.max_query_chars)
+
+
+def get_searcher() -> Searcher:
+    """The process-wide searcher, created on first use."""
+    global _searcher
+    with _lock:
+        if _searcher is None:
+            _searcher = make_searcher(get_settings())
+        return _searcher

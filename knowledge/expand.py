@@ -1,0 +1,116 @@
+"""Query expansion: English questions into Danish search terms, Danish paraphrases into the sources' words.
+
+The bundled embedding model is English-only and the sources are Danish, so the
+lexical side carries cross-language search: an English question is translated word
+by word (phrases first) with a bundled English–Danish glossary of the domain, and
+any query is widened with a Danish domain thesaurus at a lower weight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from knowledge.lexical import Analyzer, _data_lines, stem, tokenize
+from knowledge.text import ENGLISH_MARKERS
+
+COMPOUND_PART_WEIGHT = 0.5
+SYNONYM_WEIGHT = 0.35
+ALTERNATIVE_WEIGHT = 0.6  # a glossary's second and later translations
+
+
+@dataclass(frozen=True)
+class Glossary:
+    entries: dict[str, tuple[str, ...]]
+    max_phrase: int
+
+    def translate(self, text: str) -> tuple[list[tuple[str, float]], list[str]]:
+        """Danish words with weights for an English text, and the English words left untranslated."""
+        toks = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+        out: list[tuple[str, float]] = []
+        unknown: list[str] = []
+        i = 0
+        while i < len(toks):
+            for n in range(min(self.max_phrase, len(toks) - i), 0, -1):
+                phrase = " ".join(toks[i : i + n])
+                danish = self.lookup(phrase)
+                if danish:
+                    out.extend((d, 1.0 if k == 0 else ALTERNATIVE_WEIGHT) for k, d in enumerate(danish))
+                    i += n
+                    break
+            else:
+                if toks[i] not in ENGLISH_MARKERS:
+                    unknown.append(toks[i])
+                i += 1
+        return out, unknown
+
+    def lookup(self, phrase: str) -> tuple[str, ...]:
+        if phrase in self.entries:
+            return self.entries[phrase]
+        if " " in phrase:
+            return ()
+        for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", "")):
+            if phrase.endswith(suffix) and len(phrase) - len(suffix) >= 3:
+                base = phrase[: len(phrase) - len(suffix)] + repl
+                if base in self.entries:
+                    return self.entries[base]
+        return ()
+
+
+@lru_cache(maxsize=1)
+def glossary() -> Glossary:
+    entries: dict[str, tuple[str, ...]] = {}
+    for line in _data_lines("glossary_en_da.tsv"):
+        if "\t" not in line:
+            continue
+        en, da = line.split("\t", 1)
+        words = tuple(w.strip() for w in da.split(",") if w.strip())
+        if en.strip() and words:
+            entries.setdefault(en.strip().lower(), words)
+    longest = max((len(k.split()) for k in entries), default=1)
+    return Glossary(entries, longest)
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> dict[str, frozenset[str]]:
+    """stem -> the stems of its near-synonyms (multi-word entries by their content words)."""
+    groups: dict[str, set[str]] = {}
+    for line in _data_lines("synonyms_da.tsv"):
+        stems = {stem(t) for item in line.split(",") for t in tokenize(item) if len(t) > 2}
+        for s in stems:
+            groups.setdefault(s, set()).update(stems - {s})
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+def expand(text: str, language: str, analyzer: Analyzer, known: set[str] | None = None) -> dict[str, float]:
+    """Weighted Danish search terms for a query.
+
+    `known` (the index vocabulary) lets English words that occur in the sources as
+    they are (names, loanwords: "NPM", "Morsø") count too.
+    """
+    weights: dict[str, float] = {}
+
+    def add(term: str, w: float) -> None:
+        if w > weights.get(term, 0.0):
+            weights[term] = w
+
+    def add_text(danish: str, w: float) -> None:
+        for tok in tokenize(danish):
+            for term in analyzer.terms(tok):
+                add(term, w if term == stem(tok) else w * COMPOUND_PART_WEIGHT)
+
+    if language == "en":
+        translated, unknown = glossary().translate(text)
+        for danish, w in translated:
+            add_text(danish, w)
+        for word in unknown:
+            s = stem(word)
+            if known is not None and s in known:
+                add(s, 1.0)
+    else:
+        add_text(text, 1.0)
+    for term, w in list(weights.items()):
+        for syn in synonym_groups().get(term, ()):
+            add(syn, w * SYNONYM_WEIGHT)
+    return weights

@@ -1,0 +1,212 @@
+"""Danish lexical search: analysis (stopwords, Snowball stemming, compound splitting) and BM25.
+
+The BM25 index is a sparse passage × term matrix of precomputed term weights, so a
+query is one sparse product. It is saved as plain `.npy` arrays and JSON: no pickle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+from knowledge.settings import DATA_FILES_DIR
+
+_TOKEN = re.compile(r"[a-zæøåäöüé0-9]+(?:-[a-zæøåäöüé0-9]+)*")
+LINKS = ("s", "e", "")  # Danish compound linking elements: ledelse-s-spænd, børne-have
+MIN_PART = 3
+WORD_LISTS = ("glossary_en_da.tsv", "synonyms_da.tsv")
+
+
+@lru_cache(maxsize=1)
+def danish_stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_DANISH
+
+    extra = """fx bl.a ca mv osv dvs ift jf kan kunne skal skulle vil ville får får gør gøre gjort
+    hvordan hvad hvilke hvilken hvilket hvem hvorfor hvornår hvor mon også ja nej godt bare helt
+    meget mere mest lidt nogen noget nogle andre anden andet egen eget egne selv sådan så sig
+    giv giver gerne citat citater nogen""".split()
+    return frozenset(STOPWORDS_DANISH) | frozenset(extra)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    import Stemmer
+
+    return Stemmer.Stemmer("danish")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercased word tokens; a hyphenated word also gives its parts ("mikro-management")."""
+    out: list[str] = []
+    for tok in _TOKEN.findall(text.lower().replace("**", "")):
+        out.append(tok.replace("-", ""))
+        if "-" in tok:
+            out.extend(p for p in tok.split("-") if p)
+    return out
+
+
+@dataclass(frozen=True)
+class Analyzer:
+    """Turns text into weighted stems. `lexicon` holds the words that may be parts of compounds."""
+
+    lexicon: frozenset[str] = frozenset()
+
+    def terms(self, text: str) -> list[str]:
+        """Stems of the content words, with the stems of compound parts after each compound."""
+        stop = danish_stopwords()
+        out: list[str] = []
+        for tok in tokenize(text):
+            if tok in stop or (len(tok) < 2 and not tok.isdigit()):
+                continue
+            out.append(stem(tok))
+            out.extend(stem(p) for p in self.split_compound(tok))
+        return out
+
+    def split_compound(self, word: str) -> list[str]:
+        """The parts of a Danish compound whose pieces are known words: 'ledelsesspænd' -> ledelse, spænd."""
+        return list(_split(word, self.lexicon)) if len(word) >= 2 * MIN_PART + 1 and self.lexicon else []
+
+
+def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
+    best: tuple[str, ...] = ()
+    for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+        head, tail = word[:i], word[i:]
+        if not _known(tail, lexicon):
+            continue
+        for link in LINKS:
+            if link and not head.endswith(link):
+                continue
+            base = head[: len(head) - len(link)] if link else head
+            if len(base) >= MIN_PART and _known(base, lexicon):
+                return (base, tail)
+            if len(base) >= 2 * MIN_PART and not best:
+                inner = _split(base, lexicon)
+                if inner:
+                    best = (*inner, tail)
+    return best
+
+
+def _known(part: str, lexicon: frozenset[str]) -> bool:
+    return part in lexicon or stem(part) in lexicon
+
+
+def build_lexicon(texts: Iterable[str]) -> frozenset[str]:
+    """Words that may be compound parts: corpus words and the Danish side of the bundled word lists."""
+    words: set[str] = set()
+    for text in texts:
+        words.update(t for t in tokenize(text) if len(t) >= MIN_PART and not t.isdigit())
+    for line in _data_lines("glossary_en_da.tsv"):
+        if "\t" in line:
+            words.update(t for t in tokenize(line.split("\t", 1)[1]) if len(t) >= MIN_PART)
+    for line in _data_lines("synonyms_da.tsv"):
+        words.update(t for t in tokenize(line) if len(t) >= MIN_PART)
+    stop = danish_stopwords()
+    words -= stop
+    return frozenset(words | {stem(w) for w in words})
+
+
+def word_lists_fingerprint() -> str:
+    """Changes when the bundled word lists change (they shape the lexical index)."""
+    h = hashlib.sha256()
+    for name in WORD_LISTS:
+        h.update(name.encode())
+        h.update("\n".join(_data_lines(name)).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def _data_lines(name: str) -> list[str]:
+    path = DATA_FILES_DIR / name
+    if not path.exists():
+        return []
+    return [l.rstrip("\n") for l in path.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
+
+
+class BM25:
+    """Okapi BM25 over analysed passages, as a sparse matrix of term weights."""
+
+    def __init__(self, vocab: dict[str, int], matrix: "object", n_docs: int) -> None:
+        self.vocab = vocab
+        self.matrix = matrix  # scipy.sparse.csc_matrix, passages × terms
+        self.n_docs = n_docs
+
+    @classmethod
+    def build(cls, docs_terms: list[list[str]], k1: float = 1.2, b: float = 0.75) -> "BM25":
+        from scipy import sparse
+
+        vocab: dict[str, int] = {}
+        rows: list[int] = []
+        cols: list[int] = []
+        tfs: list[float] = []
+        lengths = np.array([len(t) for t in docs_terms], dtype=np.float32)
+        for d, terms in enumerate(docs_terms):
+            counts: dict[int, int] = {}
+            for t in terms:
+                j = vocab.setdefault(t, len(vocab))
+                counts[j] = counts.get(j, 0) + 1
+            for j, c in counts.items():
+                rows.append(d)
+                cols.append(j)
+                tfs.append(c)
+        n = len(docs_terms)
+        tf = np.array(tfs, dtype=np.float32)
+        row = np.array(rows, dtype=np.int64)
+        col = np.array(cols, dtype=np.int64)
+        df = np.bincount(col, minlength=len(vocab)).astype(np.float32)
+        idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        avgdl = float(lengths.mean()) if n else 1.0
+        norm = k1 * (1.0 - b + b * lengths[row] / max(avgdl, 1e-9))
+        weights = idf[col] * tf * (k1 + 1.0) / (tf + norm)
+        matrix = sparse.csc_matrix((weights, (row, col)), shape=(n, len(vocab)), dtype=np.float32)
+        return cls(vocab, matrix, n)
+
+    def idf(self, term: str) -> float:
+        j = self.vocab.get(term)
+        if j is None:
+            return 0.0
+        df = self.matrix.indptr[j + 1] - self.matrix.indptr[j]  # type: ignore[attr-defined]
+        return math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
+
+    def scores(self, weighted_terms: dict[str, float]) -> np.ndarray:
+        """BM25 score of every passage for a query given as term -> weight."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        m = self.matrix
+        for term, w in weighted_terms.items():
+            j = self.vocab.get(term)
+            if j is None:
+                continue
+            start, end = m.indptr[j], m.indptr[j + 1]  # type: ignore[attr-defined]
+            out[m.indices[start:end]] += w * m.data[start:end]  # type: ignore[attr-defined]
+        return out
+
+    def save(self, directory: Path) -> None:
+        m = self.matrix
+        np.save(directory / "bm25_data.npy", m.data)  # type: ignore[attr-defined]
+        np.save(directory / "bm25_indices.npy", m.indices)  # type: ignore[attr-defined]
+        np.save(directory / "bm25_indptr.npy", m.indptr)  # type: ignore[attr-defined]
+        terms = sorted(self.vocab, key=self.vocab.__getitem__)
+        (directory / "bm25_vocab.json").write_text(json.dumps({"n_docs": self.n_docs, "terms": terms}, ensure_ascii=False), encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "BM25":
+        from scipy import sparse
+
+        meta = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
+        terms = meta["terms"]
+        data = np.load(directory / "bm25_data.npy", allow_pickle=False)
+        indices = np.load(directory / "bm25_indices.npy", allow_pickle=False)
+        indptr = np.load(directory / "bm25_indptr.npy", allow_pickle=False)
+        matrix = sparse.csc_matrix((data, indices, indptr), shape=(meta["n_docs"], len(terms)))
+        return cls({t: i for i, t in enumerate(terms)}, matrix, meta["n_docs"])
