@@ -17,7 +17,7 @@ from knowledge.text import normalize_space, split_sentences
 
 MAX_CITATIONS = 3
 QUOTE_WORDS = 70  # a passage up to about this long is quoted whole
-RELATIVE_FLOOR = 0.45  # cite a further passage only if it scores at least this share of the best
+RELATIVE_FLOOR = 0.25  # cite a further passage only if it scores at least this share of the best
 ELISION = " […] "
 
 TEXTS = {

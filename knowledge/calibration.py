@@ -18,7 +18,7 @@ from knowledge.settings import DATA_FILES_DIR
 WEIGHTS_FILE = DATA_FILES_DIR / "weights.json"
 DEFAULT_SET = DATA_FILES_DIR / "calibration.yaml"
 FALSE_ABSTAIN_BUDGET = 0.03  # below the 5 % target, to leave room on unseen questions
-LEXICAL_GRID = (0.4, 0.5, 0.6, 0.7, 0.8)
+LEXICAL_GRID = (0.6, 0.7, 0.8)
 
 
 def load_weights() -> Weights:
@@ -33,20 +33,38 @@ def save_weights(weights: Weights, extra: dict[str, object] | None = None) -> No
     WEIGHTS_FILE.write_text(json.dumps({**asdict(weights), **(extra or {})}, indent=2) + "\n", encoding="utf-8")
 
 
+def fit_logistic(x: "np.ndarray", y: "np.ndarray", l2: float = 0.01, steps: int = 6000, lr: float = 0.5) -> tuple[list[float], float]:
+    """Plain L2-regularised logistic regression by gradient descent (small data, no extra dependency)."""
+    import numpy as np
+
+    w = np.zeros(x.shape[1])
+    b = 0.0
+    pos = max(1.0, float(y.sum()))
+    neg = max(1.0, float(len(y) - y.sum()))
+    sample_weight = np.where(y == 1, len(y) / (2 * pos), len(y) / (2 * neg))  # balance the classes
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w + b)))
+        g = (p - y) * sample_weight
+        w -= lr * (x.T @ g / len(y) + l2 * w)
+        b -= lr * float(g.mean())
+    return [round(float(v), 4) for v in w], round(b, 4)
+
+
 def pick_threshold(in_scope: list[float], out_of_scope: list[float], budget: float = FALSE_ABSTAIN_BUDGET) -> float:
     """The highest threshold under which at most `budget` of in-scope confidences fall."""
     if not in_scope:
         return 0.0
     ordered = sorted(in_scope)
     allowed = int(budget * len(ordered))  # this many in-scope questions may fall below
-    # halfway between the last allowed in-scope value and the next one below it
     upper = ordered[allowed]
-    below = [c for c in ordered[:allowed]] + [c for c in out_of_scope if c < upper]
+    below = ordered[:allowed] + [c for c in out_of_scope if c < upper]
     lower = max(below) if below else upper - 0.02
-    return round((upper + lower) / 2, 4)
+    return round((upper + lower) / 2, 6)
 
 
 def calibrate(path: Path, write: bool = False) -> str:
+    import numpy as np
+
     from knowledge.corpus import reference_texts
     from knowledge.engine import get_searcher
     from knowledge.evaluate import evaluate, load_items
@@ -55,24 +73,31 @@ def calibrate(path: Path, write: bool = False) -> str:
     items = load_items(path)
     searcher = get_searcher()
     refs = reference_texts(get_settings())
-    base = searcher.weights
+    base = replace(searcher.weights, abstain_threshold=-1.0)
     best: tuple[float, float, float] | None = None
     lines = []
     for lw in LEXICAL_GRID:
-        searcher.weights = replace(base, lexical=lw, dense=round(1 - lw, 3), abstain_threshold=-1.0)
+        searcher.weights = replace(base, lexical=lw, dense=round(1 - lw, 3))
         r = evaluate(searcher, items, refs)
         lines.append(f"lexical {lw:.2f}: Recall@5 {r.recall_at_5:.2f} MRR {r.mrr:.2f}")
         if best is None or (r.mrr, r.recall_at_5) > (best[1], best[2]):
             best = (lw, r.mrr, r.recall_at_5)
     assert best is not None
-    searcher.weights = replace(base, lexical=best[0], dense=round(1 - best[0], 3), abstain_threshold=-1.0)
-    r = evaluate(searcher, items, refs)
-    threshold = pick_threshold([i.confidence for i in r.items if i.in_scope], [i.confidence for i in r.items if not i.in_scope])
-    weights = replace(searcher.weights, abstain_threshold=threshold)
+    weights = replace(base, lexical=best[0], dense=round(1 - best[0], 3))
+    searcher.weights = weights
+    results = [searcher.search(str(i["question"])) for i in items]
+    x = np.array([r.features for r in results], dtype=float)
+    y = np.array([1.0 if i.get("gold") else 0.0 for i in items])
+    coefficients, bias = fit_logistic(x, y)
+    weights = replace(weights, abstain_coefficients=tuple(coefficients), abstain_bias=bias)
+    searcher.weights = weights
+    conf = [searcher._confidence(list(f)) for f in x]
+    threshold = pick_threshold([c for c, t in zip(conf, y) if t], [c for c, t in zip(conf, y) if not t])
+    weights = replace(weights, abstain_threshold=threshold)
     searcher.weights = weights
     final = evaluate(searcher, items, refs)
     lines.append(
-        f"chosen: lexical {best[0]:.2f}, abstain below confidence {threshold:.3f}: "
+        f"chosen: lexical {best[0]:.2f}; abstain model {coefficients} + {bias}, threshold {threshold:.4f}: "
         f"false abstain {final.false_abstain:.2f}, out of scope abstained {final.out_of_scope_abstained:.2f}, "
         f"Recall@5 {final.recall_at_5:.2f}, MRR {final.mrr:.2f}"
     )

@@ -17,6 +17,7 @@ from knowledge.text import ENGLISH_MARKERS
 
 COMPOUND_PART_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.35
+MAX_SYNONYMS = 6
 ALTERNATIVE_WEIGHT = 0.6  # a glossary's second and later translations
 
 
@@ -74,13 +75,18 @@ def glossary() -> Glossary:
 
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, frozenset[str]]:
-    """stem -> the stems of its near-synonyms (multi-word entries by their content words)."""
+    """stem -> the stems of its near-synonyms. Only one-word entries take part: a phrase's
+    words (and over-stemmed short words) would tie unrelated groups together."""
     groups: dict[str, set[str]] = {}
     for line in _data_lines("synonyms_da.tsv"):
-        stems = {stem(t) for item in line.split(",") for t in tokenize(item) if len(t) > 2}
+        stems = set()
+        for item in line.split(","):
+            toks = tokenize(item)
+            if len(toks) == 1 and len(toks[0]) > 3:
+                stems.add(stem(toks[0]))
         for s in stems:
             groups.setdefault(s, set()).update(stems - {s})
-    return {k: frozenset(v) for k, v in groups.items()}
+    return {k: frozenset(v) for k, v in groups.items() if v}
 
 
 def expand(text: str, language: str, analyzer: Analyzer, known: set[str] | None = None) -> dict[str, float]:
@@ -110,7 +116,10 @@ def expand(text: str, language: str, analyzer: Analyzer, known: set[str] | None 
                 add(s, 1.0)
     else:
         add_text(text, 1.0)
+    groups = synonym_groups()
     for term, w in list(weights.items()):
-        for syn in synonym_groups().get(term, ()):
+        if w < 1.0 or len(term) < 4:
+            continue  # widen only the question's own words, and not the over-stemmed short ones
+        for syn in sorted(groups.get(term, ()))[:MAX_SYNONYMS]:
             add(syn, w * SYNONYM_WEIGHT)
     return weights

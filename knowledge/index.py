@@ -25,7 +25,7 @@ from knowledge.lexical import BM25, Analyzer, build_lexicon, word_lists_fingerpr
 from knowledge.passage import Passage
 from knowledge.settings import REBUILD_COMMAND
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 # Bump when analysis or passage-making changes in a way the passages themselves do not show.
 PIPELINE_VERSION = 1
 MANIFEST = "manifest.json"
@@ -47,6 +47,7 @@ class Index:
     faiss_index: Any
     bm25: BM25
     analyzer: Analyzer
+    bm25_meta: BM25
 
     @property
     def by_id(self) -> dict[str, Passage]:
@@ -60,6 +61,7 @@ def corpus_hash(passages: list[Passage]) -> str:
     for p in passages:
         h.update(json.dumps(p.to_dict(), sort_keys=True, ensure_ascii=False).encode("utf-8"))
         h.update(p.lexical_text.encode("utf-8"))
+        h.update(p.meta_text.encode("utf-8"))
         h.update(p.embedding_text.encode("utf-8"))
     return h.hexdigest()[:20]
 
@@ -91,9 +93,10 @@ def build(
     if missing:
         new = embedder.encode([texts[i] for i in missing], batch_size=batch_size, progress=progress)
         vectors[missing] = new
-    lexicon = build_lexicon(p.lexical_text for p in passages)
+    lexicon = build_lexicon(p.lexical_text + "\n" + p.meta_text for p in passages)
     analyzer = Analyzer(lexicon)
     bm25 = BM25.build([analyzer.terms(p.lexical_text) for p in passages])
+    bm25_meta = BM25.build([analyzer.terms(p.meta_text) for p in passages])
     kind = "hnsw" if len(passages) > ann_threshold else "flat"
     if kind == "hnsw":
         fi = faiss.IndexHNSWFlat(dims, HNSW_M, faiss.METRIC_INNER_PRODUCT)
@@ -113,6 +116,7 @@ def build(
     (tmp / "hashes.json").write_text(json.dumps(hashes), encoding="utf-8")
     faiss.write_index(fi, str(tmp / "faiss.index"))
     bm25.save(tmp)
+    bm25_meta.save(tmp, prefix="bm25_meta")
     (tmp / "lexicon.json").write_text(json.dumps(sorted(lexicon), ensure_ascii=False), encoding="utf-8")
     manifest = {
         "format_version": FORMAT_VERSION,
@@ -135,7 +139,7 @@ def build(
     os.replace(tmp, directory)
     shutil.rmtree(old, ignore_errors=True)
     report(f"index written to {directory} ({kind}, {len(passages)} passages, {manifest['build_seconds']} s)")
-    return Index(directory, manifest, passages, vectors, fi, bm25, analyzer)
+    return Index(directory, manifest, passages, vectors, fi, bm25, analyzer, bm25_meta)
 
 
 def _cached_vectors(directory: Path, model_id: str) -> dict[str, np.ndarray]:
@@ -191,12 +195,13 @@ def load(directory: Path, model_id: str, expected_corpus_hash: str | None = None
         vectors = np.load(directory / "vectors.npy", allow_pickle=False)
         fi = faiss.read_index(str(directory / "faiss.index"))
         bm25 = BM25.load(directory)
+        bm25_meta = BM25.load(directory, prefix="bm25_meta")
         lexicon = frozenset(json.loads((directory / "lexicon.json").read_text(encoding="utf-8")))
     except Exception as exc:  # numpy, faiss and json raise many kinds on damaged files
         raise IndexProblem(f"The index at {directory} is damaged ({type(exc).__name__}: {exc}). {fix}") from exc
     n = manifest.get("passages")
-    if not (len(passages) == n == vectors.shape[0] == fi.ntotal == bm25.n_docs) or (
+    if not (len(passages) == n == vectors.shape[0] == fi.ntotal == bm25.n_docs == bm25_meta.n_docs) or (
         n and vectors.shape[1] != manifest.get("dimensions")
     ):
         raise IndexProblem(f"The index at {directory} is inconsistent (its files disagree on the passages). {fix}")
-    return Index(directory, manifest, passages, vectors, fi, bm25, Analyzer(lexicon))
+    return Index(directory, manifest, passages, vectors, fi, bm25, Analyzer(lexicon), bm25_meta)

@@ -22,6 +22,9 @@ from knowledge.settings import DATA_FILES_DIR
 _TOKEN = re.compile(r"[a-zæøåäöüé0-9]+(?:-[a-zæøåäöüé0-9]+)*")
 LINKS = ("s", "e", "")  # Danish compound linking elements: ledelse-s-spænd, børne-have
 MIN_PART = 3
+MIN_TAIL = 4
+# endings that look like words but are inflection or derivation, not compound parts
+SUFFIXES = frozenset("ende else elser heden heder ning ninger lige ligt lighed erne ende ener erer isme".split())
 WORD_LISTS = ("glossary_en_da.tsv", "synonyms_da.tsv")
 
 
@@ -82,9 +85,9 @@ class Analyzer:
 
 def _split(word: str, lexicon: frozenset[str]) -> tuple[str, ...]:
     best: tuple[str, ...] = ()
-    for i in range(len(word) - MIN_PART, MIN_PART - 1, -1):
+    for i in range(len(word) - MIN_TAIL, MIN_PART - 1, -1):
         head, tail = word[:i], word[i:]
-        if not _known(tail, lexicon):
+        if tail in SUFFIXES or not _known(tail, lexicon):
             continue
         for link in LINKS:
             if link and not head.endswith(link):
@@ -191,22 +194,22 @@ class BM25:
             out[m.indices[start:end]] += w * m.data[start:end]  # type: ignore[attr-defined]
         return out
 
-    def save(self, directory: Path) -> None:
+    def save(self, directory: Path, prefix: str = "bm25") -> None:
         m = self.matrix
-        np.save(directory / "bm25_data.npy", m.data)  # type: ignore[attr-defined]
-        np.save(directory / "bm25_indices.npy", m.indices)  # type: ignore[attr-defined]
-        np.save(directory / "bm25_indptr.npy", m.indptr)  # type: ignore[attr-defined]
+        np.save(directory / f"{prefix}_data.npy", m.data)  # type: ignore[attr-defined]
+        np.save(directory / f"{prefix}_indices.npy", m.indices)  # type: ignore[attr-defined]
+        np.save(directory / f"{prefix}_indptr.npy", m.indptr)  # type: ignore[attr-defined]
         terms = sorted(self.vocab, key=self.vocab.__getitem__)
-        (directory / "bm25_vocab.json").write_text(json.dumps({"n_docs": self.n_docs, "terms": terms}, ensure_ascii=False), encoding="utf-8")
+        (directory / f"{prefix}_vocab.json").write_text(json.dumps({"n_docs": self.n_docs, "terms": terms}, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
-    def load(cls, directory: Path) -> "BM25":
+    def load(cls, directory: Path, prefix: str = "bm25") -> "BM25":
         from scipy import sparse
 
-        meta = json.loads((directory / "bm25_vocab.json").read_text(encoding="utf-8"))
+        meta = json.loads((directory / f"{prefix}_vocab.json").read_text(encoding="utf-8"))
         terms = meta["terms"]
-        data = np.load(directory / "bm25_data.npy", allow_pickle=False)
-        indices = np.load(directory / "bm25_indices.npy", allow_pickle=False)
-        indptr = np.load(directory / "bm25_indptr.npy", allow_pickle=False)
+        data = np.load(directory / f"{prefix}_data.npy", allow_pickle=False)
+        indices = np.load(directory / f"{prefix}_indices.npy", allow_pickle=False)
+        indptr = np.load(directory / f"{prefix}_indptr.npy", allow_pickle=False)
         matrix = sparse.csc_matrix((data, indices, indptr), shape=(meta["n_docs"], len(terms)))
         return cls({t: i for i, t in enumerate(terms)}, matrix, meta["n_docs"])

@@ -68,8 +68,13 @@ class Passage:
 
     @property
     def lexical_text(self) -> str:
-        """What the lexical index sees: title, section, context and text."""
-        return " \n".join(p for p in (self.title, self.section, self.retrieval_context, self.text) if p)
+        """What the lexical body index sees: context and text."""
+        return " \n".join(p for p in (self.retrieval_context, self.text) if p)
+
+    @property
+    def meta_text(self) -> str:
+        """What the lexical heading index sees: document title and section path (weighted lower)."""
+        return " \n".join(p for p in (self.title, self.section) if p)
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

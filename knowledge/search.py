@@ -27,10 +27,14 @@ class Weights:
 
     lexical: float = 0.7
     dense: float = 0.3
+    meta: float = 0.3  # BM25 on title and section, relative to BM25 on the text
     question_to_answer: float = 0.95  # an answer inherits this share of its question's score
     question_penalty: float = 0.8  # a bare question ranks below the answer to it
     item_to_list: float = 0.9
-    abstain_threshold: float = 0.0  # on `confidence`; below it the search abstains
+    # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
+    abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0)
+    abstain_bias: float = -1.5
+    abstain_threshold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,7 @@ class SearchResult:
     confidence: float
     hits: list[Hit]
     truncated: bool = False
+    features: tuple[float, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,16 +122,17 @@ class Searcher:
         if truncated:
             text = text[: self.max_query_chars]
         language = detect_language(text)
-        scores, reasons, confidence = self.score(text, language, filters)
+        scores, reasons, feats = self.score(text, language, filters)
+        confidence = self._confidence(feats)
         hits = self._top(scores, reasons, k)
         abstain = confidence < self.weights.abstain_threshold or not hits
-        return SearchResult(query, language, abstain, confidence, hits, truncated)
+        return SearchResult(query, language, abstain, confidence, hits, truncated, tuple(feats))
 
-    def score(self, text: str, language: str, filters: Filters | None) -> tuple[np.ndarray, dict[int, dict[str, Any]], float]:
+    def score(self, text: str, language: str, filters: Filters | None) -> tuple[np.ndarray, dict[int, dict[str, Any]], list[float]]:
         idx, w = self.index, self.weights
         n = len(idx.passages)
         terms = expand(text, language, idx.analyzer, known=set(idx.bm25.vocab))
-        lex = idx.bm25.scores(terms)
+        lex = idx.bm25.scores(terms) + w.meta * idx.bm25_meta.scores(terms)
         dense = self._dense(text, language)
         mask = filters.mask(idx.passages) if filters else None
         if mask is not None:
@@ -150,8 +156,8 @@ class Searcher:
             }
             for i in order[:50]
         }
-        confidence = self._confidence(terms, int(order[0]) if n else -1, top_dense, text, language)
-        return fused, reasons, confidence
+        feats = self.features(terms, [int(i) for i in order[:3] if fused[i] > 0], top_dense, text, language)
+        return fused, reasons, feats
 
     def _dense(self, text: str, language: str) -> np.ndarray:
         idx = self.index
@@ -184,29 +190,37 @@ class Searcher:
                     out[j] = max(out[j], fused[i] * w.item_to_list)
         return out
 
-    def _confidence(self, terms: dict[str, float], top: int, top_dense: float, text: str, language: str) -> float:
-        """How much of the question the best passage covers (IDF-weighted), blended with dense similarity."""
-        if top < 0 or not terms:
-            return 0.0
+    def features(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
+        """What the abstain decision looks at: how much of the question the corpus and the best
+        passages cover (IDF-weighted), the best dense similarity, and the language."""
         idx = self.index
         bm25 = idx.bm25
-        top_terms = set(idx.analyzer.terms(idx.passages[top].lexical_text))
-        if idx.passages[top].role == "answer" or idx.passages[top].answers:
-            pass
-        max_idf = np.log(1.0 + (bm25.n_docs + 0.5) / 0.5)
-        total = matched = 0.0
-        for term, wt in terms.items():
-            if wt < 1.0:
-                continue
-            idf = bm25.idf(term) or max_idf
-            total += idf
-            if term in top_terms:
-                matched += idf
+        max_idf = float(np.log(1.0 + (bm25.n_docs + 0.5) / 0.5))
+        core = [t for t, wt in terms.items() if wt >= 1.0]
+        unknown = 0
         if language == "en":
-            _, unknown = glossary().translate(text)
-            total += max_idf * sum(1 for u in unknown if u not in bm25.vocab)
-        coverage = matched / total if total else 0.0
-        return float(0.7 * coverage + 0.3 * max(top_dense, 0.0))
+            _, words = glossary().translate(text)
+            unknown = sum(1 for u in words if u not in bm25.vocab)
+        idf = {t: bm25.idf(t) for t in core}
+        total = sum(v or max_idf for v in idf.values()) + max_idf * unknown
+        if not total or not top:
+            return [0.0, 0.0, 0.0, max(top_dense, 0.0), float(language == "en")]
+
+        def covered(ids: list[int]) -> float:
+            seen: set[str] = set()
+            for i in ids:
+                p = idx.passages[i]
+                seen.update(idx.analyzer.terms(p.lexical_text + "\n" + p.meta_text))
+            return sum(v for t, v in idf.items() if t in seen) / total
+
+        known = sum(idf.values()) / total
+        return [known, covered(top[:1]), covered(top[:3]), max(top_dense, 0.0), float(language == "en")]
+
+    def _confidence(self, features: list[float]) -> float:
+        """A probability-like score that the question is covered (logistic, fitted by `brobygger calibrate`)."""
+        w = self.weights
+        z = w.abstain_bias + sum(c * f for c, f in zip(w.abstain_coefficients, features))
+        return float(1.0 / (1.0 + np.exp(-z)))
 
     def _top(self, scores: np.ndarray, reasons: dict[int, dict[str, Any]], k: int) -> list[Hit]:
         hits: list[Hit] = []
