@@ -101,9 +101,9 @@ def compose(result: SearchResult, analyzer: Analyzer) -> Answer:
     covered: set[str] = set()
     for h in chosen:
         p = h.passage
-        if p.answers in covered or p.id in covered:
-            continue  # its list (or its item) is already cited
-        covered.update({p.id, p.answers})
+        if p.id in covered or (p.role == "list_item" and p.answers in covered):
+            continue  # its list is already cited
+        covered.add(p.id)
         quote = best_quote(p.text, query_terms, analyzer)
         citations.append(Citation(len(citations) + 1, p, quote, label(p, lang)))
     lines = [t["lead"]]

@@ -6,6 +6,7 @@ so a developer can see why a passage was cited.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from knowledge.passage import Passage
 from knowledge.text import detect_language, normalize_space
 
 CANDIDATES = 200
+QUOTE_REQUEST = re.compile(r"\b(citat\w*|citer\w*|quote\w*|sagde|sagt|udtalt\w*|said|says)\b", re.IGNORECASE)
+SPOKEN = re.compile(r"[”“„»«]|^- ")
 LIST_OVER_ITEM = 0.8  # show the whole list instead of an item when the list scores nearly as well
 
 
@@ -31,6 +34,7 @@ class Weights:
     question_to_answer: float = 0.95  # an answer inherits this share of its question's score
     question_penalty: float = 0.8  # a bare question ranks below the answer to it
     item_to_list: float = 0.9
+    spoken_boost: float = 1.2  # for a quote request: a leader's own words rank higher
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
     abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0)
     abstain_bias: float = -1.5
@@ -113,6 +117,8 @@ class Searcher:
         self.weights = weights or Weights()
         self.max_query_chars = max_query_chars
         self._positions = {p.id: i for i, p in enumerate(index.passages)}
+        # a leader's own words: a stafet answer, or a paragraph with direct speech
+        self._spoken = np.array([p.role == "answer" or bool(SPOKEN.search(p.text)) for p in index.passages], dtype=bool)
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
         text = normalize_space(query)
@@ -146,6 +152,8 @@ class Searcher:
         if mask is not None:
             fused = np.where(mask, fused, -1.0)
         fused = self._propagate(fused)
+        if QUOTE_REQUEST.search(text):
+            fused = fused * np.where(self._spoken, w.spoken_boost, 1.0)
         order = np.argsort(-fused)[:CANDIDATES]
         lex_rank = {int(i): r + 1 for r, i in enumerate(np.argsort(-lex)[:CANDIDATES]) if lex[i] > 0}
         dense_rank = {int(i): r + 1 for r, i in enumerate(np.argsort(-dense)[:CANDIDATES])}
