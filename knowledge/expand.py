@@ -18,6 +18,7 @@ from knowledge.text import ENGLISH_MARKERS
 COMPOUND_PART_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.35
 MAX_SYNONYMS = 6
+FUZZY_WEIGHT = 0.8
 ALTERNATIVE_WEIGHT = 0.6  # a glossary's second and later translations
 
 
@@ -89,7 +90,22 @@ def synonym_groups() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in groups.items() if v}
 
 
-def expand(text: str, language: str, analyzer: Analyzer, known: set[str] | None = None) -> dict[str, float]:
+def close_match(term: str, vocabulary: list[str]) -> str | None:
+    """The vocabulary term a misspelt or variant spelling most likely means ('ledelseskommission'
+    -> 'ledelseskommision'); only for longer words, and only when very close."""
+    import difflib
+
+    if len(term) < 7:
+        return None
+    candidates = [v for v in vocabulary if abs(len(v) - len(term)) <= 2 and v[:2] == term[:2]]
+    found = difflib.get_close_matches(term, candidates, n=1, cutoff=0.88)
+    return found[0] if found else None
+
+
+def expand(
+    text: str, language: str, analyzer: Analyzer, known: set[str] | None = None,
+    vocabulary: list[str] | None = None,
+) -> dict[str, float]:
     """Weighted Danish search terms for a query.
 
     `known` (the index vocabulary) lets English words that occur in the sources as
@@ -116,6 +132,10 @@ def expand(text: str, language: str, analyzer: Analyzer, known: set[str] | None 
                 add(s, 1.0)
     else:
         add_text(text, 1.0)
+    if known is not None and vocabulary:
+        for term, w in list(weights.items()):
+            if w >= 1.0 and term not in known and (match := close_match(term, vocabulary)):
+                add(match, w * FUZZY_WEIGHT)
     groups = synonym_groups()
     for term, w in list(weights.items()):
         if w < 1.0 or len(term) < 4:

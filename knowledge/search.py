@@ -117,6 +117,8 @@ class Searcher:
         self.weights = weights or Weights()
         self.max_query_chars = max_query_chars
         self._positions = {p.id: i for i, p in enumerate(index.passages)}
+        self._known = set(index.bm25.vocab)
+        self._vocabulary = sorted(self._known)
         # a leader's own words: a stafet answer, or a paragraph with direct speech
         self._spoken = np.array([p.role == "answer" or bool(SPOKEN.search(p.text)) for p in index.passages], dtype=bool)
 
@@ -137,7 +139,7 @@ class Searcher:
     def score(self, text: str, language: str, filters: Filters | None) -> tuple[np.ndarray, dict[int, dict[str, Any]], list[float]]:
         idx, w = self.index, self.weights
         n = len(idx.passages)
-        terms = expand(text, language, idx.analyzer, known=set(idx.bm25.vocab))
+        terms = expand(text, language, idx.analyzer, known=self._known, vocabulary=self._vocabulary)
         lex = idx.bm25.scores(terms) + w.meta * idx.bm25_meta.scores(terms)
         dense = self._dense(text, language)
         mask = filters.mask(idx.passages) if filters else None
