@@ -16,7 +16,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from knowledge.clean import Block, parse_front_matter
+from knowledge.clean import Block, demote_lone_items, parse_front_matter
 from knowledge.passage import Document, Passage, passage_id
 from knowledge.text import normalize_space, words
 
@@ -54,7 +54,7 @@ def parse_clean(text: str) -> tuple[Document, list[Block], list[str]]:
         else:
             blocks.append(Block("para", line))
     groups = [str(g).lower() for g in meta.get("groups", [])]
-    return doc, blocks, groups
+    return doc, demote_lone_items(blocks), groups
 
 
 def passages_from_blocks(doc: Document, blocks: list[Block], groups: list[str] | None = None) -> list[Passage]:

@@ -76,7 +76,7 @@ def clean(raw: str, rules: Rules | None = None, markdown: bool = False) -> list[
     lines = _drop(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"), rules)
     blocks = _blocks(lines, markdown)
     blocks = _join_wrapped(blocks)
-    blocks = _demote_lone_items(blocks)
+    blocks = demote_lone_items(blocks)
     blocks = _apply_heading_rules(blocks, rules)
     blocks = _mark_questions_and_answers(blocks, rules)
     return _drop_empty_headings(blocks)
@@ -218,7 +218,7 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
     return out
 
 
-def _demote_lone_items(blocks: list[Block]) -> list[Block]:
+def demote_lone_items(blocks: list[Block]) -> list[Block]:
     """A single `- …` line between paragraphs is a spoken quote, not a list."""
     out: list[Block] = []
     for i, b in enumerate(blocks):

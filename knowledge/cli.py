@@ -89,7 +89,7 @@ def _settings():  # type: ignore[no-untyped-def]
 def cmd_index(args: argparse.Namespace) -> int:
     from knowledge.engine import build_index
 
-    build_index(_settings(), rebuild=args.rebuild, progress=sys.stderr.isatty() or True)
+    build_index(_settings(), rebuild=args.rebuild, progress=sys.stderr.isatty())
     return 0
 
 

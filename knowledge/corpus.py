@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,14 +73,14 @@ def load_passages(settings: Settings) -> tuple[list[Document], list[Passage]]:
 
 
 def reference_texts(settings: Settings) -> dict[str, str]:
-    """The citable originals, whitespace-normalised, by file name: what quotes are checked against."""
+    """The citable originals, whitespace-normalised: what quotes are checked against.
+
+    Bundled sources are keyed by file name, added documents by document id."""
     refs = {p.name: normalize_space(p.read_text(encoding="utf-8")) for p in (CORPUS_DIR / "sources").glob("*.txt")}
     added = settings.documents_dir / "sources"
     if added.exists():
         for p in added.glob("*.txt"):
-            meta = p.with_suffix(".source")
-            name = meta.read_text(encoding="utf-8").strip() if meta.exists() else p.name
-            refs[name] = normalize_space(p.read_text(encoding="utf-8"))
+            refs[p.stem] = normalize_space(p.read_text(encoding="utf-8"))  # by document id: names may repeat
     return refs
 
 
@@ -106,7 +107,9 @@ def _ingest_file(file: Path, settings: Settings) -> None:
     text = _extract_text(file)
     if not normalize_space(text):
         raise IngestError("no text could be read from it")
-    doc_id = "org-" + re.sub(r"[^a-z0-9]+", "-", file.name.lower()).strip("-")
+    # the folder is part of the id, so same-named files from different folders are both kept
+    folder = hashlib.sha1(str(file.resolve().parent).encode("utf-8")).hexdigest()[:6]
+    doc_id = "org-" + re.sub(r"[^a-z0-9]+", "-", file.name.lower()).strip("-") + "-" + folder
     blocks = clean(text, markdown=suffix == ".md")
     if not any(b.kind != "heading" for b in blocks):
         raise IngestError("no paragraphs were found in it")
@@ -117,7 +120,6 @@ def _ingest_file(file: Path, settings: Settings) -> None:
     sources.mkdir(parents=True, exist_ok=True)
     cleaned.mkdir(parents=True, exist_ok=True)
     (sources / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-    (sources / f"{doc_id}.source").write_text(file.name, encoding="utf-8")
     (cleaned / f"{doc_id}.md").write_text(render(blocks, meta), encoding="utf-8")
 
 

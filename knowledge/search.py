@@ -103,7 +103,7 @@ class Filters:
         for i, p in enumerate(passages):
             if src and src not in (p.source.lower(), p.doc_id.lower()):
                 keep[i] = False
-            elif theme and theme not in (p.theme or p.section.lower()):
+            elif theme and (theme != p.theme if p.theme else theme not in p.section.lower()):
                 keep[i] = False
             elif group and not p.group.startswith(group):
                 keep[i] = False
@@ -239,13 +239,14 @@ class Searcher:
             if len(hits) >= k or scores[i] <= 0:
                 break
             p = self.index.passages[int(i)]
+            score = float(scores[i])
             if p.role == "list_item" and p.answers in self._positions:
                 j = self._positions[p.answers]
                 if scores[j] >= LIST_OVER_ITEM * scores[i]:
-                    i, p = j, self.index.passages[j]  # the whole list says it, with its introduction
+                    i, p = j, self.index.passages[j]  # the whole list says it, at the item's rank
             key = p.dup_of or p.id
             if key in seen:
                 continue
             seen.add(key)
-            hits.append(Hit(p, float(scores[i]), reasons.get(int(i), {})))
+            hits.append(Hit(p, score, reasons.get(int(i), {})))
         return hits
