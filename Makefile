@@ -28,10 +28,8 @@ install: $(STAMP) ## set up the environment (.venv, Python 3.11) and nothing els
 index: $(STAMP) ## build or update the search index
 	$(VENV)/bin/brobygger index
 
-run: $(STAMP) ## start Brobygger (for now: ask questions in the terminal)
-	@$(VENV)/bin/brobygger index >/dev/null 2>&1 || $(VENV)/bin/brobygger index
-	@echo "Stil et spørgsmål (tom linje afslutter):"
-	@while IFS= read -r -p "> " q && [ -n "$$q" ]; do $(VENV)/bin/brobygger ask "$$q"; done
+run: $(STAMP) ## start Brobygger (for now: ask questions in the terminal; builds the index when missing)
+	@$(VENV)/bin/brobygger chat
 
 test: $(STAMP) ## run all tests
 	$(PY) -m pytest -q

@@ -18,7 +18,7 @@ from typing import Any
 
 from knowledge.clean import Block, demote_lone_items, parse_front_matter
 from knowledge.passage import Document, Passage, passage_id
-from knowledge.text import normalize_space, words
+from knowledge.text import normalize_space, split_sentences, words
 
 SECTION_SEPARATOR = " › "
 
@@ -109,7 +109,10 @@ def passages_from_blocks(doc: Document, blocks: list[Block], groups: list[str] |
             make(b.text, "answer", context=q.text if q else "", answers=q.id if q else "")
             i += 1
         else:
-            make(b.text, "paragraph")
+            prev = blocks[i - 1] if i else None
+            # "Fx fortæller en 23-årig mand:" introduces the quote that follows: it is the quote's context
+            intro = split_sentences(prev.text)[-1] if prev is not None and prev.kind == "para" and prev.text.endswith(":") else ""
+            make(b.text, "paragraph", context=intro)
             i += 1
     return out
 

@@ -61,6 +61,9 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--batch", type=Path, help="a file with one query per line")
         s.set_defaults(run=fn)
 
+    s = sub.add_parser("chat", help="ask questions in the terminal, one after another")
+    s.set_defaults(run=cmd_chat)
+
     s = sub.add_parser("eval", help="score retrieval and answers on a question file")
     s.add_argument("file", type=Path)
     s.add_argument("--json", action="store_true")
@@ -156,6 +159,27 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return answer(searcher, text, filters, k).to_dict()
 
     return _run_queries(args, one, _human_answer)
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from knowledge.answer import answer
+    from knowledge.engine import get_searcher
+    from knowledge.search import EmptyQuery
+
+    searcher = get_searcher()
+    print("Brobygger: stil et spørgsmål om ledelse på tværs (en tom linje eller Ctrl-D afslutter).")
+    while True:
+        try:
+            question = input("\n> ")
+        except EOFError:
+            print()
+            return 0
+        if not question.strip():
+            return 0
+        try:
+            print(_human_answer(answer(searcher, question).to_dict()))
+        except EmptyQuery:
+            continue
 
 
 def _human_search(out: dict[str, Any]) -> str:

@@ -97,9 +97,14 @@ def close_match(term: str, vocabulary: list[str]) -> str | None:
 
     if len(term) < 7:
         return None
-    candidates = [v for v in vocabulary if abs(len(v) - len(term)) <= 2 and v[:2] == term[:2]]
+    same_start = [v for v in vocabulary if v[:4] == term[:4]]
+    candidates = [v for v in same_start if abs(len(v) - len(term)) <= 2]
     found = difflib.get_close_matches(term, candidates, n=1, cutoff=0.88)
-    return found[0] if found else None
+    if found:
+        return found[0]
+    # an inflection the stemmer did not strip: 'mikromanag' and 'mikromanagement'
+    longer = sorted((v for v in same_start if len(v) >= 7 and (v.startswith(term) or term.startswith(v))), key=len)
+    return longer[0] if longer else None
 
 
 def expand(

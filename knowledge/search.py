@@ -34,6 +34,7 @@ class Weights:
     question_to_answer: float = 0.95  # an answer inherits this share of its question's score
     question_penalty: float = 0.8  # a bare question ranks below the answer to it
     item_to_list: float = 0.9
+    list_count_boost: float = 1.3  # a question naming a number favours the list with that many items
     spoken_boost: float = 1.2  # for a quote request: a leader's own words rank higher
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
     abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0)
@@ -85,6 +86,25 @@ class SearchResult:
         }
 
 
+NUMBER_WORDS = {
+    "to": 2, "tre": 3, "fire": 4, "fem": 5, "seks": 6, "syv": 7, "otte": 8, "ni": 9, "ti": 10,
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+}
+
+
+def numbers_in(text: str) -> set[int]:
+    words = re.findall(r"[a-zæøå]+|\d+", text.lower())
+    found = {NUMBER_WORDS[w] for w in words if w in NUMBER_WORDS and w != "to"}  # 'to' is also a preposition
+    found |= {int(w) for w in words if w.isdigit() and 2 <= int(w) <= 20}
+    return found
+
+
+def _list_size(p: Passage) -> int:
+    if p.role != "list":
+        return 0
+    return next((int(t.split(":", 1)[1]) for t in p.tags if t.startswith("items:")), 0)
+
+
 class EmptyQuery(ValueError):
     """A query with no text."""
 
@@ -117,6 +137,7 @@ class Searcher:
         self.weights = weights or Weights()
         self.max_query_chars = max_query_chars
         self._positions = {p.id: i for i, p in enumerate(index.passages)}
+        self._list_sizes = np.array([_list_size(p) for p in index.passages])
         self._known = set(index.bm25.vocab)
         self._vocabulary = sorted(self._known)
         # a leader's own words: a stafet answer, or a paragraph with direct speech
@@ -154,6 +175,9 @@ class Searcher:
         if mask is not None:
             fused = np.where(mask, fused, -1.0)
         fused = self._propagate(fused)
+        counts = numbers_in(text)
+        if counts:  # "de syv budskaber", "the three challenges": the list with that many items
+            fused = fused * np.where(np.isin(self._list_sizes, list(counts)), w.list_count_boost, 1.0)
         if QUOTE_REQUEST.search(text):
             fused = fused * np.where(self._spoken, w.spoken_boost, 1.0)
         order = np.argsort(-fused)[:CANDIDATES]
