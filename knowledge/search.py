@@ -99,6 +99,14 @@ def numbers_in(text: str) -> set[int]:
     return found
 
 
+def _top_positions(values: np.ndarray, n: int) -> np.ndarray:
+    """Positions of the n largest values, largest first (partial sort: fast on large corpora)."""
+    if len(values) <= n:
+        return np.argsort(-values, kind="stable")
+    part = np.argpartition(-values, n)[:n]
+    return part[np.argsort(-values[part], kind="stable")]
+
+
 def _list_size(p: Passage) -> int:
     if p.role != "list":
         return 0
@@ -138,10 +146,19 @@ class Searcher:
         self.max_query_chars = max_query_chars
         self._positions = {p.id: i for i, p in enumerate(index.passages)}
         self._list_sizes = np.array([_list_size(p) for p in index.passages])
+        self._is_question = np.array([p.role == "question" for p in index.passages], dtype=bool)
+        self._answer_links = self._links("answer")
+        self._item_links = self._links("list_item")
         self._known = set(index.bm25.vocab)
         self._vocabulary = sorted(self._known)
         # a leader's own words: a stafet answer, or a paragraph with direct speech
         self._spoken = np.array([p.role == "answer" or bool(SPOKEN.search(p.text)) for p in index.passages], dtype=bool)
+
+    def _links(self, role: str) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of passages of `role` and of the passages they point to (question, list)."""
+        pairs = [(i, self._positions[p.answers]) for i, p in enumerate(self.index.passages)
+                 if p.role == role and p.answers in self._positions]
+        return (np.array([a for a, _ in pairs], dtype=np.int64), np.array([b for _, b in pairs], dtype=np.int64))
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> SearchResult:
         text = normalize_space(query)
@@ -151,13 +168,16 @@ class Searcher:
         if truncated:
             text = text[: self.max_query_chars]
         language = detect_language(text)
-        scores, reasons, feats = self.score(text, language, filters)
+        scores, reasons, feats, order = self.score(text, language, filters)
         confidence = self._confidence(feats)
-        hits = self._top(scores, reasons, k)
+        hits = self._top(scores, order, reasons, k)
         abstain = confidence < self.weights.abstain_threshold or not hits
         return SearchResult(query, language, abstain, confidence, hits, truncated, tuple(feats))
 
-    def score(self, text: str, language: str, filters: Filters | None) -> tuple[np.ndarray, dict[int, dict[str, Any]], list[float]]:
+    def score(
+        self, text: str, language: str, filters: Filters | None
+    ) -> tuple[np.ndarray, dict[int, dict[str, Any]], list[float], np.ndarray]:
+        """Fused scores of all passages, the reasons for the best, the abstain features, the best positions in order."""
         idx, w = self.index, self.weights
         n = len(idx.passages)
         terms = expand(text, language, idx.analyzer, known=self._known, vocabulary=self._vocabulary)
@@ -180,9 +200,9 @@ class Searcher:
             fused = fused * np.where(np.isin(self._list_sizes, list(counts)), w.list_count_boost, 1.0)
         if QUOTE_REQUEST.search(text):
             fused = fused * np.where(self._spoken, w.spoken_boost, 1.0)
-        order = np.argsort(-fused)[:CANDIDATES]
-        lex_rank = {int(i): r + 1 for r, i in enumerate(np.argsort(-lex)[:CANDIDATES]) if lex[i] > 0}
-        dense_rank = {int(i): r + 1 for r, i in enumerate(np.argsort(-dense)[:CANDIDATES])}
+        order = _top_positions(fused, CANDIDATES)
+        lex_rank = {int(i): r + 1 for r, i in enumerate(_top_positions(lex, CANDIDATES)) if lex[i] > 0}
+        dense_rank = {int(i): r + 1 for r, i in enumerate(_top_positions(dense, CANDIDATES))}
         reasons = {
             int(i): {
                 "bm25": round(float(lex[i]), 3), "bm25_rank": lex_rank.get(int(i)),
@@ -191,7 +211,7 @@ class Searcher:
             for i in order[:50]
         }
         feats = self.features(terms, [int(i) for i in order[:3] if fused[i] > 0], top_dense, text, language)
-        return fused, reasons, feats
+        return fused, reasons, feats, order
 
     def _dense(self, text: str, language: str) -> np.ndarray:
         idx = self.index
@@ -210,18 +230,13 @@ class Searcher:
     def _propagate(self, fused: np.ndarray) -> np.ndarray:
         """An answer inherits its question's score; a list its items'; bare questions step back."""
         w = self.weights
-        out = fused.copy()
-        for i, p in enumerate(self.index.passages):
-            if p.role == "question":
-                out[i] = fused[i] * w.question_penalty
-            elif p.role in ("answer", "list_item") and p.answers:
-                j = self._positions.get(p.answers)
-                if j is None:
-                    continue
-                if p.role == "answer":
-                    out[i] = max(out[i], fused[j] * w.question_to_answer)
-                else:
-                    out[j] = max(out[j], fused[i] * w.item_to_list)
+        out = np.where(self._is_question, fused * w.question_penalty, fused)
+        a, q = self._answer_links
+        if len(a):
+            out[a] = np.maximum(out[a], fused[q] * w.question_to_answer)
+        item, lst = self._item_links
+        if len(item):
+            np.maximum.at(out, lst, fused[item] * w.item_to_list)
         return out
 
     def features(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
@@ -256,10 +271,10 @@ class Searcher:
         z = w.abstain_bias + sum(c * f for c, f in zip(w.abstain_coefficients, features))
         return float(1.0 / (1.0 + np.exp(-z)))
 
-    def _top(self, scores: np.ndarray, reasons: dict[int, dict[str, Any]], k: int) -> list[Hit]:
+    def _top(self, scores: np.ndarray, order: np.ndarray, reasons: dict[int, dict[str, Any]], k: int) -> list[Hit]:
         hits: list[Hit] = []
         seen: set[str] = set()
-        for i in np.argsort(-scores):
+        for i in order:
             if len(hits) >= k or scores[i] <= 0:
                 break
             p = self.index.passages[int(i)]
