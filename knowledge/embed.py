@@ -55,6 +55,7 @@ class SentenceTransformerEmbedder:
         self.setting = setting
         self.device = device
         self._model = None  # type: ignore[var-annotated]
+        self._threads = max(1, os.cpu_count() or 1)
 
     @property
     def model_id(self) -> str:
@@ -92,6 +93,10 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 32, progress: bool = False) -> np.ndarray:
         model = self._load()
+        import torch
+
+        # one thread for a query: on two cores a second thread only waits for the other process
+        torch.set_num_threads(1 if len(texts) <= 8 else self._threads)
         vectors = model.encode(
             list(texts), batch_size=batch_size, normalize_embeddings=True,
             show_progress_bar=progress, convert_to_numpy=True,

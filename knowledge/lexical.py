@@ -67,16 +67,26 @@ class Analyzer:
 
     lexicon: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cache", {})
+
     def terms(self, text: str) -> list[str]:
         """Stems of the content words, with the stems of compound parts after each compound."""
-        stop = danish_stopwords()
         out: list[str] = []
+        cache: dict[str, tuple[str, ...]] = self._cache  # type: ignore[attr-defined]
         for tok in tokenize(text):
-            if tok in stop or (len(tok) < 2 and not tok.isdigit()):
-                continue
-            out.append(stem(tok))
-            out.extend(stem(p) for p in self.split_compound(tok))
+            found = cache.get(tok)
+            if found is None:
+                found = self._word_terms(tok)
+                if len(cache) < 500_000:
+                    cache[tok] = found
+            out.extend(found)
         return out
+
+    def _word_terms(self, tok: str) -> tuple[str, ...]:
+        if tok in danish_stopwords() or (len(tok) < 2 and not tok.isdigit()):
+            return ()
+        return (stem(tok), *(stem(p) for p in self.split_compound(tok)))
 
     def split_compound(self, word: str) -> list[str]:
         """The parts of a Danish compound whose pieces are known words: 'ledelsesspænd' -> ledelse, spænd."""

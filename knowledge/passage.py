@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from knowledge.text import normalize_space
@@ -77,7 +77,8 @@ class Passage:
         return " \n".join(p for p in (self.title, self.section) if p)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        # field by field: dataclasses.asdict deep-copies and is slow on 100k passages
+        d = {f: getattr(self, f) for f in PASSAGE_FIELDS}
         d["tags"] = list(self.tags)
         return d
 
@@ -86,6 +87,9 @@ class Passage:
         d = dict(d)
         d["tags"] = tuple(d.get("tags", ()))
         return cls(**d)
+
+
+PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))
 
 
 def content_hash(text: str) -> str:
