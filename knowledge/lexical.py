@@ -35,7 +35,7 @@ def danish_stopwords() -> frozenset[str]:
     extra = """fx bl.a ca mv osv dvs ift jf kan kunne skal skulle vil ville får får gør gøre gjort
     hvordan hvad hvilke hvilken hvilket hvem hvorfor hvornår hvor mon også ja nej godt bare helt
     meget mere mest lidt nogen noget nogle andre anden andet egen eget egne selv sådan så sig
-    giv giver gerne citat citater nogen""".split()
+    giv giver gerne citat citater nogen tit ofte altid aldrig""".split()
     return frozenset(STOPWORDS_DANISH) | frozenset(extra)
 
 
@@ -132,8 +132,8 @@ def build_lexicon(texts: Iterable[str]) -> frozenset[str]:
 
 
 def word_lists_fingerprint() -> str:
-    """Changes when the bundled word lists change (they shape the lexical index)."""
-    h = hashlib.sha256()
+    """Changes when the stopwords or the bundled word lists change (they shape the lexical index)."""
+    h = hashlib.sha256(" ".join(sorted(danish_stopwords())).encode("utf-8"))
     for name in WORD_LISTS:
         h.update(name.encode())
         h.update("\n".join(_data_lines(name)).encode("utf-8"))
