@@ -6,7 +6,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -138,8 +138,3 @@ def _extract_text(file: Path) -> str:
         raise IngestError(f"it is not UTF-8 text (byte {exc.start})") from exc
     except OSError as exc:
         raise IngestError(str(exc)) from exc
-
-
-def iter_sources(settings: Settings) -> Iterator[tuple[str, Path]]:
-    for p in sorted((CORPUS_DIR / "sources").glob("*.txt")):
-        yield p.name, p
