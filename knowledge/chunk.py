@@ -126,7 +126,8 @@ def _group_and_theme(headings: dict[int, str], groups: list[str]) -> tuple[str, 
 
 
 def mark_duplicates(passages: list[Passage], threshold: float = 0.6) -> list[Passage]:
-    """Mark a passage that repeats an earlier one from another document (same text, or nearly).
+    """Mark a passage that repeats an earlier one: from another document (same text, or nearly),
+    or from the same document (same text).
 
     Near-duplicates are found through shared word trigrams (Jaccard >= threshold),
     with an inverted index so that large corpora stay fast.
@@ -147,7 +148,13 @@ def mark_duplicates(passages: list[Passage], threshold: float = 0.6) -> list[Pas
                     shared[j] += 1
             for j, n in shared.most_common():
                 q = out[j]
-                if q.doc_id == p.doc_id or q.role != p.role or q.dup_of:
+                if q.role != p.role or q.dup_of:
+                    continue
+                if q.doc_id == p.doc_id:
+                    # within a document only a repeat to the letter: near-repeats there differ in a fact
+                    if normalize_space(q.text) == normalize_space(p.text):
+                        dup = q.id
+                        break
                     continue
                 if n / len(a | shingles[j]) >= threshold:
                     dup = q.id

@@ -133,10 +133,12 @@ def test_near_duplicates_are_marked_and_different_texts_are_not():
     assert [p.dup_of for p in out] == ["", "a:0", ""]
 
 
-def test_same_document_repeats_and_other_roles_are_not_duplicates():
+def test_same_document_repeats_only_to_the_letter_and_other_roles_are_not_duplicates():
     text = "Et afsnit om ledelse på tværs af forvaltninger og sektorer til gavn for borgerne i kommunen."
-    same_doc = mark_duplicates([_para("a", text, 0), _para("a", text, 1)])
-    assert all(p.dup_of == "" for p in same_doc)
+    near = text.replace("kommunen", "regionen")
+    first, repeat = mark_duplicates([_para("a", text, 0), _para("a", text, 1)])
+    assert first.dup_of == "" and repeat.dup_of == first.id
+    assert all(p.dup_of == "" for p in mark_duplicates([_para("a", text, 0), _para("a", near, 1)]))
     question = replace(_para("b", text), role="question")
     assert mark_duplicates([_para("a", text), question])[1].dup_of == ""
 
