@@ -8,6 +8,7 @@ from typing import Callable
 
 from knowledge import corpus, index
 from knowledge.embed import Embedder, default_embedder
+from knowledge.passage import Passage
 from knowledge.search import Searcher, Weights
 from knowledge.settings import Settings, get_settings
 
@@ -18,9 +19,12 @@ _searcher: Searcher | None = None
 def build_index(
     settings: Settings, embedder: Embedder | None = None, rebuild: bool = False, progress: bool = False,
     report: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+    passages: list[Passage] | None = None,
 ) -> index.Index:
+    """Build or update the index; `passages` saves reading the corpus again when the caller has them."""
     embedder = embedder or default_embedder(settings.model)
-    _docs, passages = corpus.load_passages(settings)
+    if passages is None:
+        _docs, passages = corpus.load_passages(settings)
     return index.build(
         settings.index_dir, passages, embedder, settings.ann_threshold, settings.batch_size,
         progress=progress, report=report, rebuild=rebuild,
@@ -33,11 +37,11 @@ def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = 
     expected = index.corpus_hash(passages)
     if build_if_missing and not index.exists(settings.index_dir):
         print("No index yet: building it (once).", file=sys.stderr)
-        return build_index(settings, embedder)
+        return build_index(settings, embedder, passages=passages)
     loaded = index.load(settings.index_dir, embedder.model_id)
     if loaded.manifest.get("corpus_hash") != expected:
         print("The documents changed since the index was built: updating it.", file=sys.stderr)
-        return build_index(settings, embedder)
+        return build_index(settings, embedder, passages=passages)
     return loaded
 
 

@@ -74,6 +74,13 @@ def glossary() -> Glossary:
     return Glossary(entries, longest)
 
 
+@lru_cache(maxsize=512)
+def translate(text: str) -> tuple[tuple[tuple[str, float], ...], tuple[str, ...]]:
+    """`Glossary.translate` of the bundled glossary, remembered: search and its abstain features both ask."""
+    out, unknown = glossary().translate(text)
+    return tuple(out), tuple(unknown)
+
+
 @lru_cache(maxsize=1)
 def synonym_groups() -> dict[str, frozenset[str]]:
     """stem -> the stems of its near-synonyms. Only one-word entries take part: a phrase's
@@ -128,7 +135,7 @@ def expand(
                 add(term, w if term == stem(tok) else w * COMPOUND_PART_WEIGHT)
 
     if language == "en":
-        translated, unknown = glossary().translate(text)
+        translated, unknown = translate(text)
         for danish, w in translated:
             add_text(danish, w)
         for word in unknown:

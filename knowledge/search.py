@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from knowledge.embed import Embedder
-from knowledge.expand import expand, glossary
+from knowledge.expand import expand, translate
 from knowledge.index import Index
 from knowledge.passage import Passage
 from knowledge.text import detect_language, normalize_space
@@ -248,7 +248,7 @@ class Searcher:
         core = [t for t, wt in terms.items() if wt >= 1.0]
         unknown = 0
         if language == "en":
-            _, words = glossary().translate(text)
+            _, words = translate(text)
             unknown = sum(1 for u in words if u not in bm25.vocab)
         idf = {t: bm25.idf(t) for t in core}
         total = sum(v or max_idf for v in idf.values()) + max_idf * unknown
