@@ -1,14 +1,23 @@
 # Brobygger. `make run` and `make test` do everything on a fresh machine.
 SHELL := /bin/bash
 PYTHON311 ?= python3.11
+PYTHON310 ?= $(firstword $(wildcard /root/.pyenv/versions/3.10.*/bin/python3.10) python3.10)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RASA_VENV := .venv-rasa
+RASA := PYTHONPATH=$(CURDIR) $(RASA_VENV)/bin/rasa
+RASA_STAMP := $(RASA_VENV)/.installed
+MODEL := models/brobygger.tar.gz
+TRAINING_DATA := bot/nlu bot/dialogue
+TRAINING := config.yml domain.yml $(wildcard bot/nlu/*.yml bot/dialogue/*.yml rasa_addons/*.py)
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install index run test test-fast eval bench clean-corpus calibrate
+.PHONY: help install train index run chat test test-fast test-nlu validate eval bench clean-corpus calibrate
 
 help: ## show this help
 	@echo "Brobygger: a coach for Danish public-sector leaders, with cited quotes."
@@ -23,16 +32,41 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
 
-install: $(STAMP) ## set up the environment (.venv, Python 3.11) and nothing else
+$(RASA_STAMP): requirements-rasa.txt
+	@test -x $(RASA_VENV)/bin/python || $(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements-rasa.txt
+	@touch $(RASA_STAMP)
+
+install: $(STAMP) $(RASA_STAMP) ## set up both environments (.venv: Python 3.11; .venv-rasa: Python 3.10, Rasa) and nothing else
+
+# Trained when missing or older than the training data, domain, config or Rasa-side code.
+$(MODEL): $(RASA_STAMP) $(TRAINING)
+	$(RASA) train --fixed-model-name brobygger --out models --config config.yml --domain domain.yml --data $(TRAINING_DATA)
+	@touch $(MODEL)
+
+train: $(MODEL) ## train the Rasa model when missing or stale
 
 index: $(STAMP) ## build or update the search index
 	$(VENV)/bin/brobygger index
 
-run: $(STAMP) ## start Brobygger (for now: ask questions in the terminal; builds the index when missing)
-	@$(VENV)/bin/brobygger chat
+run: $(STAMP) $(MODEL) ## start Brobygger: action server (5055) and Rasa (5005: REST and socket.io); Ctrl-C stops
+	@$(VENV)/bin/brobygger index
+	@$(PY) -m stack run
 
-test: $(STAMP) ## run all tests
+chat: $(STAMP) $(MODEL) ## start Brobygger and chat with it in the terminal
+	@$(VENV)/bin/brobygger index
+	@$(PY) -m stack chat
+
+test: $(STAMP) $(MODEL) ## run all tests (unit, conversation stories, end-to-end over REST)
 	$(PY) -m pytest -q
+
+validate: $(RASA_STAMP) ## check the training data and domain (rasa data validate)
+	$(RASA) data validate --config config.yml --domain domain.yml --data $(TRAINING_DATA)
+
+test-nlu: $(RASA_STAMP) ## NLU intent F1 in 3-fold cross-validation (takes several minutes)
+	$(RASA) test nlu --config config.yml --nlu bot/nlu --cross-validation --folds 3 --out var/results/nlu
+	@$(PY) -m stack.nlu_report var/results/nlu
 
 test-fast: $(STAMP) ## unit tests only (no real model)
 	$(PY) -m pytest -q -m "not model"

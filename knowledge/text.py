@@ -46,3 +46,33 @@ def detect_language(text: str) -> str:
     da = sum(t in DANISH_MARKERS for t in tokens) + 2 * len(re.findall(r"[æøå]", text.lower()))
     en = sum(t in ENGLISH_MARKERS for t in tokens)
     return "en" if en > da else "da"
+
+
+# Short messages carry few marker words; these make "hi", "thanks", "hej", "tak" count.
+_DA_SHORT = frozenset("hej hejsa goddag godmorgen farvel tak ja nej hjælp hvem hvorfor uddyb mere citat".split())
+_EN_SHORT = frozenset("hi hello hey thanks thank bye goodbye please yes no help more tell".split())
+_LANGUAGE_NAMES = {"engelsk": "en", "english": "en", "dansk": "da", "danish": "da"}
+_ASKED = re.compile(
+    r"\b(?:tal|tale|taler|skriv|skrive|svar|svare|speak|write|answer|reply|respond|switch|skift|skifte|change)"
+    r"(?:\s+\w+){0,2}?\s+(?:på\s+|in\s+|to\s+|into\s+)?(engelsk|english|dansk|danish)\b"
+    r"|\b(?:på|in|into|to)\s+(engelsk|english|dansk|danish)\s*(?:igen|again|tak|please|instead|now|nu|fremover)?\s*[.!?]*\s*$"
+    r"|^\s*(engelsk|english|dansk|danish)\s*(?:igen|again|tak|please|now|nu)?\s*[.!?]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def language_signal(text: str) -> str | None:
+    """The language a message asks for or is clearly written in; None when it does not say.
+
+    An explicit request ("svar på engelsk", "in Danish please") wins over the message's own language."""
+    asked = _ASKED.search(text)
+    if asked:
+        return _LANGUAGE_NAMES[next(g for g in asked.groups() if g).lower()]
+    tokens = words(text)
+    da = sum(t in DANISH_MARKERS or t in _DA_SHORT for t in tokens) + 2 * len(re.findall(r"[æøå]", text.lower()))
+    en = sum(t in ENGLISH_MARKERS or t in _EN_SHORT for t in tokens)
+    if da == en or max(da, en) < 1:
+        return None
+    if min(da, en) > 0 and abs(da - en) < 2:
+        return None
+    return "da" if da > en else "en"

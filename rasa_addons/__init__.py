@@ -1,0 +1,9 @@
+"""Rasa-side extensions, loaded by the Rasa server (in `.venv-rasa`, Python 3.10) from `config.yml`.
+
+- `language.LanguageDetector`: marks each message's language as an entity, so the `language`
+  slot follows the user ("English in, English out") and explicit requests ("svar på engelsk").
+- `apology.ActionServerDownPolicy`: when a custom action failed (the action server is down
+  or broke), the user gets a short apology instead of silence.
+
+They import only `knowledge.text` (standard library) from the knowledge layer.
+"""

@@ -1,0 +1,52 @@
+"""`python -m stack run` starts Brobygger and waits; `python -m stack chat` also opens a terminal chat."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+
+from stack.chat import loop
+from stack.config import StackConfig
+from stack.processes import Stack, StackError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
+    parser.add_argument("mode", choices=["run", "chat"])
+    args = parser.parse_args(argv)
+    config = StackConfig.from_env()
+    stack = Stack(config)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("Starting the action server and Rasa (the first start takes a minute)…", flush=True)
+    try:
+        stack.start()
+    except StackError as exc:
+        print(f"\n{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    try:
+        print(f"\nBrobygger is running.\n"
+              f"  REST:      POST {config.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"…\", \"message\": \"…\"}}\n"
+              f"  socket.io: {config.rasa_url}/socket.io\n"
+              f"  logs:      {config.log_dir}/\n"
+              f"  chat in a terminal: make chat.   Stop: Ctrl-C.\n", flush=True)
+        if args.mode == "chat":
+            loop(config.rasa_url)
+        else:
+            while all(p.poll() is None for p in stack.processes.values()):
+                time.sleep(1)
+            print("A process stopped; see the logs. Shutting down.", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print("Stopping…", flush=True)
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

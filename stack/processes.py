@@ -1,0 +1,157 @@
+"""Start the action server and the Rasa server, wait until they answer, stop them cleanly."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from stack.config import StackConfig
+
+QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "TOKENIZERS_PARALLELISM": "false",
+         "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+
+
+class StackError(RuntimeError):
+    """The stack could not start; the message says why and what to do."""
+
+
+@dataclass
+class Stack:
+    config: StackConfig
+    processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+
+    def start(self, warm: bool = True) -> None:
+        cfg = self.config
+        if not cfg.model.exists():
+            raise StackError(f"No trained Rasa model at {cfg.model}: run `make train` (or `make run`, which trains).")
+        for name, port in (("Rasa", cfg.rasa_port), ("The action server", cfg.action_port)):
+            if port_in_use(cfg.host, port):
+                raise StackError(f"{name}'s port {port} is in use: is Brobygger already running? "
+                                 "Stop it, or choose other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT.")
+        cfg.log_dir.mkdir(parents=True, exist_ok=True)
+        cfg.run_dir.mkdir(parents=True, exist_ok=True)
+        endpoints = write_endpoints(cfg)
+        try:
+            self._spawn("actions", [str(cfg.python), "-m", "rasa_sdk", "--actions", "actions",
+                                    "--port", str(cfg.action_port)], {"SANIC_HOST": cfg.host})
+            self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
+                                 "--port", str(cfg.rasa_port), "--credentials", str(cfg.root / "credentials.yml"),
+                                 "--endpoints", str(endpoints), "--cors", "*"],
+                        {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
+            self.wait("actions", f"{cfg.action_url}/health", timeout=90)
+            if warm:
+                warm_up(cfg)
+            self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str]) -> None:
+        cfg = self.config
+        env = {**os.environ, **QUIET, **extra_env, "BROBYGGER_DATA_DIR": str(cfg.data_dir)}
+        log = (cfg.log_dir / f"{name}.log").open("ab")
+        self.processes[name] = subprocess.Popen(argv, cwd=cfg.root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                                stdin=subprocess.DEVNULL, start_new_session=True)
+
+    def wait(self, name: str, url: str, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        proc = self.processes[name]
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                raise StackError(f"The {name} process stopped while starting (exit {proc.returncode}).\n"
+                                 f"Last lines of {self.log(name)}:\n{tail(self.log(name))}")
+            if http_ok(url):
+                return
+            time.sleep(0.5)
+        raise StackError(f"The {name} process did not answer at {url} within {timeout:.0f} s.\n"
+                         f"Last lines of {self.log(name)}:\n{tail(self.log(name))}")
+
+    def log(self, name: str) -> Path:
+        return self.config.log_dir / f"{name}.log"
+
+    def stop(self, name: str | None = None, timeout: float = 15) -> None:
+        for key in [name] if name else list(self.processes):
+            proc = self.processes.pop(key, None)
+            if proc is None or proc.poll() is not None:
+                continue
+            _signal_group(proc, signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                _signal_group(proc, signal.SIGKILL)
+                proc.wait(5)
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def write_endpoints(cfg: StackConfig) -> Path:
+    """endpoints.yml with this run's action server address and an absolute tracker-store path."""
+    endpoints = yaml.safe_load((cfg.root / "endpoints.yml").read_text(encoding="utf-8")) or {}
+    endpoints.setdefault("action_endpoint", {})["url"] = f"{cfg.action_url}/webhook"
+    store = endpoints.get("tracker_store") or {}
+    if store.get("type") == "SQL" and store.get("dialect") == "sqlite":
+        store["db"] = str(cfg.run_dir / "tracker.db")
+    out = cfg.run_dir / "endpoints.yml"
+    out.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def warm_up(cfg: StackConfig) -> None:
+    """Load the model and the index in the action server before the first user waits for them."""
+    domain = yaml.safe_load((cfg.root / "domain.yml").read_text(encoding="utf-8"))
+    body = {
+        "next_action": "action_answer", "sender_id": "warm-up", "version": "3.6.21", "domain": domain,
+        "tracker": {"sender_id": "warm-up", "slots": {"language": "da"}, "events": [], "paused": False,
+                    "followup_action": None, "active_loop": {}, "latest_action_name": None,
+                    "latest_message": {"text": "ledelse på tværs", "intent": {"name": "ask_question"}, "entities": []}},
+    }
+    request = urllib.request.Request(f"{cfg.action_url}/webhook", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        urllib.request.urlopen(request, timeout=180).read()
+    except (urllib.error.URLError, OSError):
+        pass  # the first real question then loads it
+
+
+def http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.settimeout(0.5)
+        return s.connect_ex((host, port)) == 0
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
