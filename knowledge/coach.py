@@ -16,6 +16,7 @@ import numpy as np
 
 from knowledge.answer import ELISION, MAX_CITATIONS, RELATIVE_FLOOR, best_quote, label
 from knowledge.corpus import catalog, load_passages
+from knowledge.lexical import danish_stopwords
 from knowledge.passage import Document, Passage
 from knowledge.search import EmptyQuery, Searcher, SearchResult
 from knowledge.settings import get_settings
@@ -30,7 +31,7 @@ REQUEST_WORDS = frozenset(
     """giv give gi mig me os us et en a an citat citatet citater quote quotes quoting citer citere citér
     fra from det that this dette den it om about on kan could can you du jeg i få have get gerne please
     venligst tak thanks lige just så so også also mere more noget something some nogle af of the sagt said
-    sagde say says ordret verbatim the til to for med with""".split()
+    sagde say says ordret verbatim the til to for med with as what who which one ones share show vis""".split()
 )
 ORDINALS = {
     "første": 1, "først": 1, "first": 1, "one": 1, "et": 1, "én": 1, "en": 1, "1": 1,
@@ -291,7 +292,8 @@ def coach(searcher: Searcher, parts: Iterable[str], language: str = "da") -> Coa
 
 def has_topic(text: str) -> bool:
     """Does a quote request name a topic ('om tillid'), or only point back ('fra det')?"""
-    return any(w not in REQUEST_WORDS and len(w) > 2 for w in words(text) if not w.isdigit())
+    stop = danish_stopwords()
+    return any(w not in REQUEST_WORDS and w not in stop and len(w) > 2 for w in words(text))
 
 
 def number_in(text: str) -> int:

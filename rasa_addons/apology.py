@@ -16,7 +16,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -71,7 +71,10 @@ class ActionServerDownPolicy(Policy):
 
 
 def failed_action(tracker: DialogueStateTracker, domain: Domain) -> Optional[str]:
-    """The custom action that just ran without a word since the user spoke, or the apology itself."""
+    """The custom action that just ran without a word since the user spoke, or the apology itself.
+
+    Only a message that came through a channel counts: in `rasa test` stories no action runs
+    (so none speaks), and their user messages come through no channel."""
     last = tracker.latest_action_name
     if last == APOLOGY:
         return APOLOGY
@@ -81,5 +84,5 @@ def failed_action(tracker: DialogueStateTracker, domain: Domain) -> Optional[str
         if isinstance(event, BotUttered):
             return None
         if isinstance(event, UserUttered):
-            return last
+            return last if event.input_channel else None
     return None

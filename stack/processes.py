@@ -29,6 +29,7 @@ class StackError(RuntimeError):
 @dataclass
 class Stack:
     config: StackConfig
+    env: dict[str, str] = field(default_factory=dict)  # extra environment for both processes
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def start(self, warm: bool = True) -> None:
@@ -41,25 +42,33 @@ class Stack:
                                  "Stop it, or choose other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT.")
         cfg.log_dir.mkdir(parents=True, exist_ok=True)
         cfg.run_dir.mkdir(parents=True, exist_ok=True)
-        endpoints = write_endpoints(cfg)
         try:
-            self._spawn("actions", [str(cfg.python), "-m", "rasa_sdk", "--actions", "actions",
-                                    "--port", str(cfg.action_port)], {"SANIC_HOST": cfg.host})
-            self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
-                                 "--port", str(cfg.rasa_port), "--credentials", str(cfg.root / "credentials.yml"),
-                                 "--endpoints", str(endpoints), "--cors", "*"],
-                        {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
-            self.wait("actions", f"{cfg.action_url}/health", timeout=90)
-            if warm:
-                warm_up(cfg)
-            self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
+            self.start_actions(warm=warm)
+            self.start_rasa()
         except BaseException:
             self.stop()
             raise
 
+    def start_actions(self, warm: bool = True) -> None:
+        cfg = self.config
+        self._spawn("actions", [str(cfg.python), "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(cfg.action_port)], {"SANIC_HOST": cfg.host})
+        self.wait("actions", f"{cfg.action_url}/health", timeout=90)
+        if warm:
+            warm_up(cfg)
+
+    def start_rasa(self) -> None:
+        cfg = self.config
+        endpoints = write_endpoints(cfg)
+        self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
+                             "--port", str(cfg.rasa_port), "--credentials", str(cfg.root / "credentials.yml"),
+                             "--endpoints", str(endpoints), "--cors", "*"],
+                    {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
+        self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
+
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str]) -> None:
         cfg = self.config
-        env = {**os.environ, **QUIET, **extra_env, "BROBYGGER_DATA_DIR": str(cfg.data_dir)}
+        env = {**os.environ, **QUIET, **self.env, **extra_env, "BROBYGGER_DATA_DIR": str(cfg.data_dir)}
         log = (cfg.log_dir / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(argv, cwd=cfg.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.DEVNULL, start_new_session=True)

