@@ -22,20 +22,29 @@ def turn_render(turn: Turn, name: str, **values: str) -> str:
     return render(turn.domain, name, turn.language, **values)
 
 
+def answer(turn: Turn) -> list[EventType]:
+    doubtful = turn.intent in DOUBTFUL
+    reply = coach.answer_question(searcher(), turn.text, strict=doubtful, language=turn.language)
+    if reply.found:
+        return turn.show("tpl_answer_lead", reply)
+    if turn.intent == "nlu_fallback":
+        turn.say("utter_rephrase")
+    else:
+        turn.say("utter_abstain", topics=topics_phrase(turn))
+    return []
+
+
+def asks_something_new(turn: Turn) -> bool:
+    """A follow-up that names a new subject ("hvad siger borgerne om inddragelse?") is a new question."""
+    return coach.new_topic(turn.text, turn.memory)
+
+
 class ActionAnswer(KnowledgeAction):
     def name(self) -> str:
         return "action_answer"
 
     def act(self, turn: Turn) -> list[EventType]:
-        doubtful = turn.intent in DOUBTFUL
-        reply = coach.answer_question(searcher(), turn.text, strict=doubtful, language=turn.language)
-        if reply.found:
-            return turn.show("tpl_answer_lead", reply)
-        if turn.intent == "nlu_fallback":
-            turn.say("utter_rephrase")
-        else:
-            turn.say("utter_abstain", topics=topics_phrase(turn))
-        return []
+        return answer(turn)
 
 
 class ActionQuote(KnowledgeAction):
@@ -58,6 +67,8 @@ class ActionMore(KnowledgeAction):
         return "action_more"
 
     def act(self, turn: Turn) -> list[EventType]:
+        if asks_something_new(turn):
+            return answer(turn)
         memory = turn.memory
         reply = coach.more(searcher(), turn.text, memory, language=turn.language)
         if reply.kind == "no_context":
@@ -79,6 +90,8 @@ class ActionOtherPerspectives(KnowledgeAction):
         return "action_other_perspectives"
 
     def act(self, turn: Turn) -> list[EventType]:
+        if asks_something_new(turn):
+            return answer(turn)
         reply = coach.other_perspectives(searcher(), turn.memory, language=turn.language)
         if reply.kind == "no_context":
             turn.say("utter_no_context")
@@ -94,6 +107,8 @@ class ActionWhoSaid(KnowledgeAction):
         return "action_who_said"
 
     def act(self, turn: Turn) -> list[EventType]:
+        if asks_something_new(turn):
+            return answer(turn)
         memory = turn.memory
         if not memory.quotes:
             turn.say("utter_no_context")

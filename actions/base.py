@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -73,14 +74,16 @@ class Turn:
         ]
 
 
-class KnowledgeAction(Action):
-    """An action over the knowledge layer. A failure becomes a short apology, never silence."""
+class KnowledgeAction(Action, abc.ABC):
+    """An action over the knowledge layer. A failure becomes a short apology, never silence.
 
-    def name(self) -> str:
-        raise NotImplementedError
+    Abstract, so rasa-sdk registers only the concrete actions."""
 
-    def act(self, turn: Turn) -> list[EventType]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def name(self) -> str: ...
+
+    @abc.abstractmethod
+    def act(self, turn: Turn) -> list[EventType]: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         turn = Turn(dispatcher, tracker, domain, conversation_language(tracker.get_slot("language")))

@@ -33,6 +33,18 @@ REQUEST_WORDS = frozenset(
     venligst tak thanks lige just så so også also mere more noget something some nogle af of the sagt said
     sagde say says ordret verbatim the til to for med with as what who which one ones share show vis""".split()
 )
+# Words that only steer a follow-up ("uddyb", "andre perspektiver", "hvad siger topledere"):
+# a follow-up with other words than these (and than its question's) asks something new.
+FOLLOW_UP_WORDS = frozenset(
+    """uddyb uddybe elaborate expand mere more fortæl tell flere eksempler eksempel examples example nummer number
+    punkt point andre anden andet other others another perspektiv perspektiver perspective perspectives vinkel vinkler
+    angle view views modsat modsatte contrasting opposite anderledes differently different ser se sees see siger
+    mener synes think thinks say hvem who hvor where kilde kilden source document dokument dokumentet kommer comes
+    stammer kan could would leder ledere lederne leaders leader topleder topledere toplederne institutionsleder
+    institutionsledere institutionslederne driftsleder driftsledere driftslederne chef chefer cheferne medarbejdere
+    medarbejderne employees managers stemmer voices side sider sides nogen somebody someone anybody fortsæt continue
+    videre further igen again første anden tredje fjerde femte first second third fourth fifth""".split()
+)
 ORDINALS = {
     "første": 1, "først": 1, "first": 1, "one": 1, "et": 1, "én": 1, "en": 1, "1": 1,
     "anden": 2, "andet": 2, "andens": 2, "second": 2, "two": 2, "to": 2, "2": 2,
@@ -296,6 +308,17 @@ def has_topic(text: str) -> bool:
     return any(w not in REQUEST_WORDS and w not in stop and len(w) > 2 for w in words(text))
 
 
+def new_topic(text: str, memory: Memory) -> bool:
+    """Does a follow-up ("hvad siger borgerne om inddragelse?") really ask about something new?
+
+    True when it has words that neither steer a follow-up nor appear in the question it follows."""
+    stop = danish_stopwords()
+    before = {w[:5] for w in words(memory.query)}
+    content = [w for w in words(text) if len(w) > 2 and w not in stop and w not in REQUEST_WORDS
+               and w not in FOLLOW_UP_WORDS and w not in ORDINALS]
+    return any(w[:5] not in before for w in content)
+
+
 def number_in(text: str) -> int:
     """The quote a follow-up points at: 'nummer 2', 'den tredje', 'citat 1', 'the second one', '2'."""
     for m in NUMBER_CUE.finditer(text.lower()):
@@ -450,10 +473,15 @@ def _last_section(section: str) -> str:
 
 
 def _speaker(q: Quote, language: str) -> str:
+    """'svar fra en topleder', 'spørgsmål fra en institutions- eller driftsleder', or '' when no group speaks."""
     from knowledge.answer import TEXTS
 
     t = TEXTS.get(language, TEXTS["da"])
-    return t["group"].get(q.group, q.group) if q.group else ""
+    if not q.group:
+        return ""
+    who = t["group"].get(q.group, q.group)
+    role = t["role"].get(q.role)
+    return f"{role} {t['from']} {who}" if role else who
 
 
 @lru_cache(maxsize=1)

@@ -116,7 +116,7 @@ def test_who_said_it_names_speaker_group_document_and_publisher(make_tracker, di
     for q in slots["last_quotes"]:
         assert q["title"] in body
     if any(q["group"] == "topledere" for q in slots["last_quotes"]):
-        assert "En topleder" in body and "Ledelseskommissionen" in body
+        assert "fra en topleder" in body and "Ledelseskommissionen" in body
 
 
 def test_other_perspectives_are_new_voices(make_tracker, dispatcher, domain, bundled_searcher):
@@ -186,3 +186,13 @@ def test_memory_survives_the_slot_round_trip(make_tracker, domain, bundled_searc
     slots = memory_slots(make_tracker, domain, bundled_searcher)
     memory = Memory.from_slots(slots["last_query"], slots["last_quotes"], slots["shown_ids"])
     assert memory.query == QUESTION and [q.n for q in memory.quotes] == list(range(1, len(memory.quotes) + 1))
+
+
+def test_a_follow_up_that_names_a_new_subject_is_answered_as_a_question(make_tracker, dispatcher, domain, bundled_searcher):
+    slots = memory_slots(make_tracker, domain, bundled_searcher)
+    text = "Hvad siger borgerne om at blive inddraget?"
+    for action, intent in ((ActionOtherPerspectives(), "other_perspectives"), (ActionMore(), "more"), (ActionWhoSaid(), "who_said")):
+        dispatcher.messages.clear()
+        events = run(action, dispatcher, make_tracker(text, intent=intent, slots=slots), domain)
+        assert texts(dispatcher)[0].startswith("Det siger kilderne om dit spørgsmål:")
+        assert slots_of(events)["last_query"] == text

@@ -85,7 +85,7 @@ def test_who_said_gives_group_and_publisher(bundled_searcher):
     answer_p = next(p for p in passages if p.role == "answer" and p.group == "topledere")
     memory = Memory("q", (coach._quote(1, answer_p, answer_p.text, "da"),))
     (prov,) = coach.who_said(memory, "hvem sagde det?")
-    assert prov.speaker == "en topleder" and prov.publisher == "Ledelseskommissionen" and prov.title == answer_p.title
+    assert prov.speaker == "svar fra en topleder" and prov.publisher == "Ledelseskommissionen" and prov.title == answer_p.title
 
 
 def test_other_perspectives_prefer_the_other_group(bundled_searcher):
