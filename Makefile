@@ -77,7 +77,7 @@ eval: $(STAMP) ## score on the bundled calibration questions
 calibrate: $(STAMP) ## fit fusion weights and the abstain threshold (writes knowledge/data/weights.json)
 	$(VENV)/bin/brobygger calibrate --write
 
-bench: $(STAMP) ## speed and memory figures (printed)
+bench: $(STAMP) $(MODEL) ## speed and memory figures, including turn latency through Rasa (printed)
 	$(PY) -m bench.run
 
 clean-corpus: $(STAMP) ## regenerate the cleaned copy of the bundled sources

@@ -540,6 +540,10 @@ def orchestrate() -> int:
             synthetic[n] = run_part(["synthetic", "--size", str(n)], work / f"synthetic-{n}", deadline, cap_s=300)
         say("CLI batches (each one starts the model) …")
         cli = bench_cli(real_dir, work, deadline) if "error" not in real else {}
+        say("dialogue: Rasa and the action server over REST …")
+        from bench.dialogue import measure, rows as rows_dialogue
+
+        dialogue = measure(real_dir)
         say(f"done; removing {tmp}")
     print(
         f"Brobygger benchmark: {os.cpu_count()} CPUs, Python {platform.python_version()}, "
@@ -551,6 +555,7 @@ def orchestrate() -> int:
     print("  (other processes were busy: the timings are pessimistic)" if busy else "")
     sections = [("bundled sources, real model", rows_real(real)), ("CLI batch (marginal = (t100 − t20) / 80)", rows_cli(cli))]
     sections += [(f"synthetic {n:,} passages, {SYNTHETIC_DIMS}-d hash embedder", rows_synthetic(n, r)) for n, r in synthetic.items()]
+    sections.append(("dialogue over REST, warm (Rasa 3.6 + action server, one turn = one HTTP request)", rows_dialogue(dialogue)))
     print_table(sections)
     return 0
 
