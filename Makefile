@@ -17,7 +17,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install train index run chat test test-fast test-nlu validate eval bench clean-corpus calibrate
+.PHONY: help install train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate
 
 help: ## show this help
 	@echo "Brobygger: a coach for Danish public-sector leaders, with cited quotes."
@@ -70,6 +70,9 @@ test-nlu: $(RASA_STAMP) ## NLU intent F1 in 3-fold cross-validation (takes sever
 
 test-fast: $(STAMP) ## unit tests only (no real model)
 	$(PY) -m pytest -q -m "not model"
+
+eval-dialogue: $(STAMP) $(MODEL) ## the whole dialogue over REST on the calibration questions (starts the stack)
+	$(PY) -m stack.evaluate knowledge/data/calibration.yaml
 
 eval: $(STAMP) ## score on the bundled calibration questions
 	$(VENV)/bin/brobygger eval knowledge/data/calibration.yaml

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import time
 import uuid
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 
 from stack.chat import send
 from stack.config import ROOT, StackConfig
-from stack.processes import Stack, StackError
+from stack.processes import Stack, StackError, free_port
 
 TARGET_TURN_P95_MS = 300.0
 QUESTIONS = [
@@ -26,12 +25,6 @@ QUESTIONS = [
     "Hvordan inddrager man borgerne i prioriteringerne?",
 ]
 FOLLOW_UPS = ["mere om nummer 1", "hvem sagde det?", "andre perspektiver"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _rss_mb(pgid: int) -> float:
@@ -55,7 +48,7 @@ def measure(data_dir: Path, rounds: int = 3) -> dict[str, Any]:
     model = ROOT / "models" / "brobygger.tar.gz"
     if not model.exists():
         return {"error": "no trained Rasa model (make train)"}
-    config = StackConfig(ROOT, "127.0.0.1", _free_port(), _free_port(), model, data_dir)
+    config = StackConfig(ROOT, "127.0.0.1", free_port(), free_port(), model, data_dir)
     stack = Stack(config)
     try:
         began = time.monotonic()

@@ -12,13 +12,14 @@ import argparse
 import json
 import sys
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from knowledge.evaluate import EvalFileError, contains_gold, load_items
 from stack.chat import send
 from stack.config import StackConfig
-from stack.processes import Stack, StackError
+from stack.processes import Stack, StackError, free_port
 
 
 def score(url: str, items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.url:
         print(json.dumps(score(args.url, items), ensure_ascii=False, indent=2))
         return 0
-    stack = Stack(StackConfig.from_env())
+    base = StackConfig.from_env()  # on free ports, so a running `make run` is not in the way
+    stack = Stack(replace(base, rasa_port=free_port(base.host), action_port=free_port(base.host)))
     try:
         stack.start()
         print(json.dumps(score(stack.config.rasa_url, items), ensure_ascii=False, indent=2))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import socket
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -12,15 +12,9 @@ from typing import Any, Iterator
 import pytest
 
 from stack.config import ROOT, StackConfig
-from stack.processes import Stack
+from stack.processes import Stack, free_port
 
 MODEL = ROOT / "models" / "brobygger.tar.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -73,5 +67,3 @@ def citations_of(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def conversation(stack: Stack) -> Conversation:
     return Conversation(stack)
 
-
-import urllib.error  # noqa: E402  (used by Conversation.raw)

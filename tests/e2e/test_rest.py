@@ -92,3 +92,12 @@ def test_bad_input_gets_a_polite_reply_and_nothing_echoed(conversation: Conversa
 def test_malformed_requests_are_refused_without_a_stack_trace(conversation: Conversation):
     status, body = conversation.raw(b"{not json")
     assert 400 <= status < 500 and "Traceback" not in body
+
+
+def test_the_conversation_language_follows_the_leader(conversation: Conversation):
+    from knowledge.text import language_signal
+
+    assert language_signal(text_of(conversation.say("hej"))) == "da"
+    assert language_signal(text_of(conversation.say("kan du svare på engelsk?"))) == "en"
+    assert language_signal(text_of(conversation.say("👍"))) == "en"  # no language of its own: English stays
+    assert language_signal(text_of(conversation.say("Hvilke temaer kender du?"))) == "da"  # Danish in, Danish out

@@ -1,0 +1,57 @@
+"""The launcher's own logic: ports from the environment, the run's endpoints file, clear errors."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from stack.config import ROOT, StackConfig
+from stack.processes import Stack, StackError, free_port, port_in_use, write_endpoints
+
+
+def test_ports_come_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROBYGGER_RASA_PORT", "6005")
+    monkeypatch.delenv("BROBYGGER_ACTION_PORT", raising=False)
+    cfg = StackConfig.from_env()
+    assert (cfg.rasa_port, cfg.action_port) == (6005, 5055)
+    assert cfg.rasa_url == "http://127.0.0.1:6005"
+
+
+@pytest.mark.parametrize("bad", ["abc", "0", "70000", "-1"])
+def test_a_bad_port_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, bad: str):
+    monkeypatch.setenv("BROBYGGER_RASA_PORT", bad)
+    with pytest.raises(SystemExit, match="BROBYGGER_RASA_PORT"):
+        StackConfig.from_env()
+
+
+def test_the_endpoints_file_points_at_this_run(tmp_path: Path):
+    cfg = StackConfig(ROOT, "127.0.0.1", 1234, 4321, tmp_path / "model.tar.gz", tmp_path)
+    cfg.run_dir.mkdir(parents=True)
+    written = yaml.safe_load(write_endpoints(cfg).read_text(encoding="utf-8"))
+    assert written["action_endpoint"]["url"] == "http://127.0.0.1:4321/webhook"
+    assert written["action_endpoint"]["enable_selective_domain"] is False
+    assert written["tracker_store"]["db"] == str(tmp_path / "rasa" / "tracker.db")  # absolute, not the cwd's
+
+
+def test_a_missing_model_is_a_clear_error(tmp_path: Path):
+    cfg = StackConfig(ROOT, "127.0.0.1", free_port(), free_port(), tmp_path / "none.tar.gz", tmp_path)
+    with pytest.raises(StackError, match="make train"):
+        Stack(cfg).start()
+
+
+def test_a_busy_port_is_named(tmp_path: Path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert port_in_use("127.0.0.1", port)
+        model = tmp_path / "model.tar.gz"
+        model.write_bytes(b"x")
+        cfg = replace(StackConfig(ROOT, "127.0.0.1", port, free_port(), model, tmp_path))
+        with pytest.raises(StackError, match=f"port {port} is in use"):
+            Stack(cfg).start()
