@@ -29,7 +29,7 @@ class Glossary:
 
     def translate(self, text: str) -> tuple[list[tuple[str, float]], list[str]]:
         """Danish words with weights for an English text, and the English words left untranslated."""
-        toks = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+        toks = re.findall(r"[a-z0-9æøåäöüé]+(?:[-'][a-z0-9æøåäöüé]+)*", text.lower())
         out: list[tuple[str, float]] = []
         unknown: list[str] = []
         i = 0

@@ -53,6 +53,12 @@ def test_untranslatable_english_words_are_reported():
     assert unknown == ["frobnication"]
 
 
+def test_danish_names_in_an_english_question_stay_whole():
+    _translated, unknown = glossary().translate("What did Væksthus for Ledelse find in Morsø?")
+    assert "væksthus" in unknown and "morsø" in unknown
+    assert not any(len(u) <= 2 for u in unknown)
+
+
 def test_english_query_gives_weighted_danish_stems(analyzer):
     terms = expand("How do leaders handle cross-pressure?", "en", analyzer)
     assert terms.get(stem("krydspres")) == 1.0
