@@ -19,6 +19,9 @@ WEIGHTS_FILE = DATA_FILES_DIR / "weights.json"
 DEFAULT_SET = DATA_FILES_DIR / "calibration.yaml"
 FALSE_ABSTAIN_BUDGET = 0.03  # below the 5 % target, to leave room on unseen questions
 LEXICAL_GRID = (0.6, 0.7, 0.8)
+# another fusion weight replaces the default only when it clearly helps: on ~80 in-scope questions one
+# question moving from rank 1 to 2 changes MRR by ~0.006, and chasing that is fitting noise
+MIN_MRR_GAIN = 0.02
 
 
 def load_weights() -> Weights:
@@ -62,6 +65,13 @@ def pick_threshold(in_scope: list[float], out_of_scope: list[float], budget: flo
     return round((upper + lower) / 2, 6)
 
 
+def pick_lexical(scored: list[tuple[float, float, float]], default: float, min_gain: float = MIN_MRR_GAIN) -> tuple[float, float, float]:
+    """The (weight, MRR, Recall@5) to use: the default's, unless another weight beats its MRR by `min_gain`."""
+    anchor = next((s for s in scored if s[0] == default), scored[0])
+    better = [s for s in scored if s[1] >= anchor[1] + min_gain]
+    return max(better, key=lambda s: (s[1], s[2])) if better else anchor
+
+
 def calibrate(path: Path, write: bool = False) -> str:
     import numpy as np
 
@@ -74,15 +84,14 @@ def calibrate(path: Path, write: bool = False) -> str:
     searcher = get_searcher()
     refs = reference_texts(get_settings())
     base = replace(searcher.weights, abstain_threshold=-1.0)
-    best: tuple[float, float, float] | None = None
     lines = []
+    scored: list[tuple[float, float, float]] = []
     for lw in LEXICAL_GRID:
         searcher.weights = replace(base, lexical=lw, dense=round(1 - lw, 3))
         r = evaluate(searcher, items, refs)
-        lines.append(f"lexical {lw:.2f}: Recall@5 {r.recall_at_5:.2f} MRR {r.mrr:.2f}")
-        if best is None or (r.mrr, r.recall_at_5) > (best[1], best[2]):
-            best = (lw, r.mrr, r.recall_at_5)
-    assert best is not None
+        lines.append(f"lexical {lw:.2f}: Recall@5 {r.recall_at_5:.3f} MRR {r.mrr:.3f}")
+        scored.append((lw, r.mrr, r.recall_at_5))
+    best = pick_lexical(scored, Weights().lexical)
     weights = replace(base, lexical=best[0], dense=round(1 - best[0], 3))
     searcher.weights = weights
     results = [searcher.search(str(i["question"])) for i in items]

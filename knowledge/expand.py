@@ -17,6 +17,7 @@ from knowledge.text import ENGLISH_MARKERS
 
 COMPOUND_PART_WEIGHT = 0.5
 SYNONYM_WEIGHT = 0.35
+UNKNOWN_SYNONYM_WEIGHT = 0.7  # a word the sources never use can only be found through its near-synonyms
 MAX_SYNONYMS = 6
 FUZZY_WEIGHT = 0.8
 ALTERNATIVE_WEIGHT = 0.6  # a glossary's second and later translations
@@ -29,7 +30,7 @@ class Glossary:
 
     def translate(self, text: str) -> tuple[list[tuple[str, float]], list[str]]:
         """Danish words with weights for an English text, and the English words left untranslated."""
-        toks = re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", text.lower())
+        toks = re.findall(r"[a-z0-9æøåäöüé]+(?:[-'][a-z0-9æøåäöüé]+)*", text.lower())
         out: list[tuple[str, float]] = []
         unknown: list[str] = []
         i = 0
@@ -152,6 +153,7 @@ def expand(
     for term, w in list(weights.items()):
         if w < 1.0 or len(term) < 4:
             continue  # widen only the question's own words, and not the over-stemmed short ones
+        share = UNKNOWN_SYNONYM_WEIGHT if known is not None and term not in known else SYNONYM_WEIGHT
         for syn in sorted(groups.get(term, ()))[:MAX_SYNONYMS]:
-            add(syn, w * SYNONYM_WEIGHT)
+            add(syn, w * share)
     return weights

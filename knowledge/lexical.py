@@ -35,7 +35,7 @@ def danish_stopwords() -> frozenset[str]:
     extra = """fx bl.a ca mv osv dvs ift jf kan kunne skal skulle vil ville får får gør gøre gjort
     hvordan hvad hvilke hvilken hvilket hvem hvorfor hvornår hvor mon også ja nej godt bare helt
     meget mere mest lidt nogen noget nogle andre anden andet egen eget egne selv sådan så sig
-    giv giver gerne citat citater nogen tit ofte altid aldrig""".split()
+    giv giver gerne citat citater nogen tit ofte altid aldrig mange""".split()
     return frozenset(STOPWORDS_DANISH) | frozenset(extra)
 
 

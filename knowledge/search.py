@@ -99,6 +99,16 @@ def numbers_in(text: str) -> set[int]:
     return found
 
 
+NAME = re.compile(r"(?<=[\w,;:] )[A-ZÆØÅ][\wæøåÆØÅ-]*")
+
+
+def query_language(text: str) -> str:
+    """The question's language, judged without the capitalised names inside it: an English
+    question about "Videncenter for Velfærdsledelse" is English, whatever letters the name has."""
+    without_names = NAME.sub(" ", text)
+    return detect_language(without_names if without_names.strip() else text)
+
+
 def _top_positions(values: np.ndarray, n: int) -> np.ndarray:
     """Positions of the n largest values, largest first (partial sort: fast on large corpora)."""
     if len(values) <= n:
@@ -167,7 +177,7 @@ class Searcher:
         truncated = len(text) > self.max_query_chars
         if truncated:
             text = text[: self.max_query_chars]
-        language = detect_language(text)
+        language = query_language(text)
         scores, reasons, feats, order = self.score(text, language, filters)
         confidence = self._confidence(feats)
         hits = self._top(scores, order, reasons, k)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.calibration import DEFAULT_SET, pick_threshold
+from knowledge.calibration import DEFAULT_SET, pick_lexical, pick_threshold
 from knowledge.corpus import reference_texts
 from knowledge.evaluate import (EvalFileError, ItemResult, contains_gold, evaluate, format_report, load_items,
                                 summarize)
@@ -120,6 +120,13 @@ def test_pick_threshold_keeps_in_scope_questions_within_the_budget():
     assert all(c >= t for c in in_scope)
     assert all(c < t for c in out_of_scope)
     assert pick_threshold([], [0.1]) == 0.0
+
+
+def test_pick_lexical_keeps_the_default_unless_another_weight_clearly_helps():
+    scored = [(0.6, 0.70, 0.85), (0.7, 0.77, 0.90), (0.8, 0.78, 0.91)]
+    assert pick_lexical(scored, 0.7)[0] == 0.7
+    assert pick_lexical(scored, 0.7, min_gain=0.005)[0] == 0.8
+    assert pick_lexical([(0.6, 0.80, 0.9), (0.7, 0.70, 0.9)], 0.7)[0] == 0.6
 
 
 # ------------------------------------------------------------------ the real bundled model

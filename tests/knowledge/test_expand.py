@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.expand import expand, glossary, synonym_groups
+from knowledge.expand import SYNONYM_WEIGHT, UNKNOWN_SYNONYM_WEIGHT, expand, glossary, synonym_groups
 from knowledge.lexical import Analyzer, build_lexicon, stem
 from knowledge.text import detect_language
 
@@ -53,6 +53,12 @@ def test_untranslatable_english_words_are_reported():
     assert unknown == ["frobnication"]
 
 
+def test_danish_names_in_an_english_question_stay_whole():
+    _translated, unknown = glossary().translate("What did Væksthus for Ledelse find in Morsø?")
+    assert "væksthus" in unknown and "morsø" in unknown
+    assert not any(len(u) <= 2 for u in unknown)
+
+
 def test_english_query_gives_weighted_danish_stems(analyzer):
     terms = expand("How do leaders handle cross-pressure?", "en", analyzer)
     assert terms.get(stem("krydspres")) == 1.0
@@ -82,6 +88,16 @@ def test_synonyms_widen_a_danish_query_at_a_lower_weight(analyzer):
     added = {t: w for t, w in terms.items() if t in synonyms and t != own}
     assert added, "at least one synonym is added"
     assert all(0 < w < terms[own] for w in added.values())
+
+
+def test_a_word_the_sources_lack_leans_harder_on_its_synonyms(analyzer):
+    own = stem("krydspres")
+    synonyms = sorted(synonym_groups().get(own, frozenset()))
+    assert SYNONYM_WEIGHT < UNKNOWN_SYNONYM_WEIGHT < 1.0
+    in_sources = expand("krydspres", "da", analyzer, known={own, *synonyms})
+    not_in_sources = expand("krydspres", "da", analyzer, known=set(synonyms))
+    assert in_sources[synonyms[0]] == SYNONYM_WEIGHT
+    assert not_in_sources[synonyms[0]] == UNKNOWN_SYNONYM_WEIGHT
 
 
 def test_compound_parts_weigh_less_than_the_whole_word(analyzer):

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from knowledge.search import EmptyQuery, Filters, Searcher, Weights
+from knowledge.search import EmptyQuery, Filters, Searcher, Weights, query_language
 
 REASON_KEYS = {"bm25", "bm25_rank", "dense", "dense_rank"}
 
@@ -240,3 +240,14 @@ def test_in_scope_questions_do_not_abstain(model_searcher):
         result = model_searcher.search(question)
         assert not result.abstain, question
         assert result.confidence > model_searcher.weights.abstain_threshold
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Which organisations were behind the Videncenter for Velfærdsledelse?", "en"),
+    ("Where did the Væksthus for Ledelse project find its examples?", "en"),
+    ("Hvad har Morsø Kommune gjort for de mest udsatte familier?", "da"),
+    ("Hvem er Signe Friberg Nielsen?", "da"),
+    ("Velfærdsledelse", "da"),
+])
+def test_query_language_ignores_names(text, lang):
+    assert query_language(text) == lang
