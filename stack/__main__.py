@@ -12,13 +12,18 @@ from stack.config import StackConfig
 from stack.processes import Stack, StackError
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("mode", choices=["run", "chat"])
     args = parser.parse_args(argv)
     config = StackConfig.from_env()
     stack = Stack(config)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, a closed terminal
+        signal.signal(sig, _interrupt)
     print("Starting the action server and Rasa (the first start takes a minute)…", flush=True)
     try:
         stack.start()
