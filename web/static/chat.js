@@ -56,7 +56,7 @@
     var bubble = el("p", "msg bot");
     bubble.appendChild(el("span", "sr-only", "Brobygger: "));
     bubble.appendChild(document.createTextNode(entry.text || ""));
-    if (entry.hidden) { bubble.hidden = true; }
+    if (entry.hidden) { bubble.hidden = true; box.hidden = !(entry.buttons && entry.buttons.length); }
     box.appendChild(bubble);
     if (entry.buttons && entry.buttons.length) {
       var group = el("div", "choices");
@@ -80,7 +80,8 @@
       var item = el("li", "card");
       var quote = el("blockquote");
       quote.appendChild(el("span", "n", "[" + c.n + "]"));
-      quote.appendChild(document.createTextNode("«" + c.quote + "»"));
+      // the sources' bold (**…**) is markup, not words: left out here, as on the source page
+      quote.appendChild(document.createTextNode("«" + String(c.quote).replace(/\*\*/g, "") + "»"));
       item.appendChild(quote);
       item.appendChild(el("p", "where", [c.title, c.section].filter(Boolean).join(" – ")));
       var link = el("a", "source-link", "Se citatet i kilden");
@@ -156,7 +157,8 @@
       turn.forEach(function (t) {
         var text = normalize(t.entry.text);
         if (quotes.some(function (q) { return q && text.indexOf(q) >= 0; })) {
-          t.entry.hidden = true; t.node.querySelector(".msg").hidden = true;
+          t.entry.hidden = true;
+          var fresh = botBubble(t.entry); t.node.replaceWith(fresh); t.node = fresh;
         }
       });
       history.forEach(function (h) { if (h.kind === "cards" && h.feedback !== "sent") { h.feedback = "hidden"; } });
