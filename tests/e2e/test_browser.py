@@ -84,7 +84,7 @@ def test_a_question_gets_quote_cards_with_sources_and_feedback_is_stored(page, s
     expect(mark).to_be_visible()
     expect(mark).to_be_focused()
     assert mark.inner_text().strip()[:30] in page.locator("main").inner_text()
-    page.screenshot(path=str(page.shots / "source.png"), full_page=True)
+    page.screenshot(path=str(page.shots / "source.png"))  # the viewport: the marked passage, scrolled to
 
     # back, and after a reload the conversation is still there and continues
     page.go_back()
