@@ -81,6 +81,12 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
     async def knowledge() -> Knowledge:
         return await asyncio.get_running_loop().run_in_executor(pool, loader.get)
 
+    @app.on_response
+    async def security_headers(request: Request, resp: response.HTTPResponse) -> None:
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if (resp.content_type or "").startswith("text/html"):  # defence in depth: only our own scripts run
+            resp.headers.setdefault("Content-Security-Policy", CSP)
+
     @app.after_server_start
     async def warm(app: Sanic) -> None:  # the first request need not wait for the model
         asyncio.get_running_loop().run_in_executor(pool, loader.get)
@@ -152,6 +158,9 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
 
     return app
 
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 NOT_FOUND = """<!doctype html><html lang="da"><head><meta charset="utf-8"><title>Ikke fundet – Brobygger</title>
 <link rel="stylesheet" href="/static/source.css"></head><body><h1>Siden findes ikke</h1>

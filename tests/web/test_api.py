@@ -134,3 +134,11 @@ def test_the_page_and_its_config(web: Client):
     assert status == 200 and 'lang="da"' in page and "/config.js" in page
     status, ctype, js = web.request("/config.js")
     assert status == 200 and "javascript" in ctype and '"socketPort"' in js
+
+
+def test_pages_allow_only_their_own_scripts(web: Client):
+    import urllib.request
+
+    with urllib.request.urlopen(web.base + "/") as r:
+        csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
