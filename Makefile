@@ -9,6 +9,10 @@ RASA_VENV := .venv-rasa
 RASA := PYTHONPATH=$(CURDIR) $(RASA_VENV)/bin/rasa
 RASA_STAMP := $(RASA_VENV)/.installed
 MODEL := models/brobygger.tar.gz
+SOCKETIO_VERSION := 4.8.1
+SOCKETIO_JS := web/static/vendor/socket.io.min.js
+CHROMIUM := /usr/lib/chromium/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 TRAINING_DATA := bot/nlu bot/dialogue
 TRAINING := config.yml domain.yml $(wildcard bot/nlu/*.yml bot/dialogue/*.yml rasa_addons/*.py)
 export HF_HUB_OFFLINE := 1
@@ -17,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate
+.PHONY: help install web-assets chromium train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate
 
 help: ## show this help
 	@echo "Brobygger: a coach for Danish public-sector leaders, with cited quotes."
@@ -38,7 +42,24 @@ $(RASA_STAMP): requirements-rasa.txt
 	$(RASA_VENV)/bin/python -m pip install --quiet -r requirements-rasa.txt
 	@touch $(RASA_STAMP)
 
-install: $(STAMP) $(RASA_STAMP) ## set up both environments (.venv: Python 3.11; .venv-rasa: Python 3.10, Rasa) and nothing else
+install: $(STAMP) $(RASA_STAMP) $(SOCKETIO_JS) ## set up both environments (.venv: Python 3.11; .venv-rasa: Python 3.10, Rasa) and the widget's socket.io client
+
+# The socket.io client (v4: Engine.IO 4, which Rasa 3.6's python-socketio 5 speaks), from the npm registry.
+$(SOCKETIO_JS):
+	@mkdir -p $(@D)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent socket.io-client@$(SOCKETIO_VERSION) >/dev/null \
+	  && tar -xzf socket.io-client-$(SOCKETIO_VERSION).tgz package/dist/socket.io.min.js \
+	  && cp package/dist/socket.io.min.js $(CURDIR)/$@ && rm -rf $$tmp
+	@echo "socket.io-client $(SOCKETIO_VERSION) -> $@"
+
+web-assets: $(SOCKETIO_JS) ## fetch the widget's socket.io client from the npm registry (when missing)
+
+# Debian's chromium, for the browser tests (driven by playwright; never `playwright install`).
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
+
+chromium: $(CHROMIUM) ## install Debian's chromium for the browser tests (when missing)
 
 # Trained when missing or older than the training data, domain, config or Rasa-side code.
 $(MODEL): $(RASA_STAMP) $(TRAINING)
@@ -50,7 +71,7 @@ train: $(MODEL) ## train the Rasa model when missing or stale
 index: $(STAMP) ## build or update the search index
 	$(VENV)/bin/brobygger index
 
-run: $(STAMP) $(MODEL) ## start Brobygger: action server (5055) and Rasa (5005: REST and socket.io); Ctrl-C stops
+run: $(STAMP) $(MODEL) $(SOCKETIO_JS) ## start Brobygger: the web page (8080), action server (5055) and Rasa (5005: REST and socket.io); Ctrl-C stops
 	@$(VENV)/bin/brobygger index
 	@$(PY) -m stack run
 
@@ -58,7 +79,7 @@ chat: $(STAMP) $(MODEL) ## start Brobygger and chat with it in the terminal
 	@$(VENV)/bin/brobygger index
 	@$(PY) -m stack chat
 
-test: $(STAMP) $(MODEL) ## run all tests (unit, conversation stories, end-to-end over REST)
+test: $(STAMP) $(MODEL) $(SOCKETIO_JS) $(CHROMIUM) ## run all tests (unit, conversation stories, end-to-end over REST and in a browser)
 	$(PY) -m pytest -q
 
 validate: $(RASA_STAMP) ## check the training data and domain (rasa data validate)

@@ -48,7 +48,7 @@ def measure(data_dir: Path, rounds: int = 3) -> dict[str, Any]:
     model = ROOT / "models" / "brobygger.tar.gz"
     if not model.exists():
         return {"error": "no trained Rasa model (make train)"}
-    config = StackConfig(ROOT, "127.0.0.1", free_port(), free_port(), model, data_dir)
+    config = StackConfig(ROOT, "127.0.0.1", free_port(), free_port(), model, data_dir, web_port=free_port())
     stack = Stack(config)
     try:
         began = time.monotonic()

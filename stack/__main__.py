@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack(config)
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, a closed terminal
         signal.signal(sig, _interrupt)
-    print("Starting the action server and Rasa (the first start takes a minute)…", flush=True)
+    print("Starting the action server, Rasa and the web page (the first start takes a minute)…", flush=True)
     try:
         stack.start()
     except StackError as exc:
@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     try:
         print(f"\nBrobygger is running.\n"
+              f"  web page:  {config.web_url}/   (quotes API: {config.web_url}/api/openapi.json)\n"
               f"  REST:      POST {config.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"…\", \"message\": \"…\"}}\n"
               f"  socket.io: {config.rasa_url}/socket.io\n"
               f"  logs:      {config.log_dir}/\n"

@@ -26,6 +26,7 @@ class StackConfig:
     action_port: int
     model: Path
     data_dir: Path
+    web_port: int = 8080
 
     @classmethod
     def from_env(cls) -> "StackConfig":
@@ -37,11 +38,16 @@ class StackConfig:
             action_port=_port("BROBYGGER_ACTION_PORT", 5055),
             model=Path(os.environ.get("BROBYGGER_RASA_MODEL") or ROOT / "models" / "brobygger.tar.gz"),
             data_dir=data_dir,
+            web_port=_port("BROBYGGER_WEB_PORT", 8080),
         )
 
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://{self.host}:{self.web_port}"
 
     @property
     def action_url(self) -> str:

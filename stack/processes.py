@@ -1,4 +1,4 @@
-"""Start the action server and the Rasa server, wait until they answer, stop them cleanly."""
+"""Start the action server, the Rasa server and the web server, wait until they answer, stop them cleanly."""
 
 from __future__ import annotations
 
@@ -36,15 +36,17 @@ class Stack:
         cfg = self.config
         if not cfg.model.exists():
             raise StackError(f"No trained Rasa model at {cfg.model}: run `make train` (or `make run`, which trains).")
-        for name, port in (("Rasa", cfg.rasa_port), ("The action server", cfg.action_port)):
+        for name, port in (("Rasa", cfg.rasa_port), ("The action server", cfg.action_port),
+                           ("The web server", cfg.web_port)):
             if port_in_use(cfg.host, port):
-                raise StackError(f"{name}'s port {port} is in use: is Brobygger already running? "
-                                 "Stop it, or choose other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT.")
+                raise StackError(f"{name}'s port {port} is in use: is Brobygger already running? Stop it, or choose "
+                                 "other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT / BROBYGGER_WEB_PORT.")
         cfg.log_dir.mkdir(parents=True, exist_ok=True)
         cfg.run_dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_actions(warm=warm)
             self.start_rasa()
+            self.start_web()
         except BaseException:
             self.stop()
             raise
@@ -65,6 +67,13 @@ class Stack:
                              "--endpoints", str(endpoints), "--cors", "*"],
                     {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
         self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
+
+    def start_web(self) -> None:
+        """The chat page, source views and the quotes API; its socket.io client talks to Rasa's port."""
+        cfg = self.config
+        self._spawn("web", [str(cfg.python), "-m", "web", "--host", cfg.host, "--port", str(cfg.web_port),
+                            "--rasa-port", str(cfg.rasa_port)], {})
+        self.wait("web", f"{cfg.web_url}/health", timeout=60)
 
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str]) -> None:
         cfg = self.config

