@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(score(args.url, items), ensure_ascii=False, indent=2))
         return 0
     base = StackConfig.from_env()  # on free ports, so a running `make run` is not in the way
-    stack = Stack(replace(base, rasa_port=free_port(base.host), action_port=free_port(base.host)))
+    stack = Stack(replace(base, rasa_port=free_port(base.host), action_port=free_port(base.host), web_port=free_port(base.host)))
     try:
         stack.start()
         print(json.dumps(score(stack.config.rasa_url, items), ensure_ascii=False, indent=2))
