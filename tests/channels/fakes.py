@@ -40,11 +40,11 @@ class FakeService:
         class Handler(BaseHTTPRequestHandler):
             def _serve(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                record = Recorded(self.command, urllib.parse.urlsplit(self.path).path,
+                record = Recorded(self.command, urllib.parse.unquote(urllib.parse.urlsplit(self.path).path),
                                   {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
                 with service._lock:
                     service.requests.append(record)
-                route = service.routes.get((self.command, record.path))
+                route = service.find(self.command, record.path)
                 status, answer = route(record) if route else (404, {"error": "no route"})
                 raw = json.dumps(answer).encode()
                 self.send_response(status)
@@ -64,6 +64,13 @@ class FakeService:
 
     def route(self, method: str, path: str, handler: Route) -> None:
         self.routes[(method, path)] = handler
+
+    def find(self, method: str, path: str) -> Route | None:
+        """The route for exactly this path, else for the longest route ending in "/" that begins it."""
+        if (method, path) in self.routes:
+            return self.routes[(method, path)]
+        prefixes = [p for m, p in self.routes if m == method and p.endswith("/") and path.startswith(p)]
+        return self.routes[(method, max(prefixes, key=len))] if prefixes else None
 
     def start(self) -> "FakeService":
         self._thread.start()
