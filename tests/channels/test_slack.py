@@ -159,6 +159,11 @@ def test_unreadable_signed_requests_get_400(channel_stack: Stack, body: bytes, c
     assert status == 400 and "Traceback" not in text
 
 
+def test_another_content_type_gets_415(channel_stack: Stack):
+    body = b"hello"
+    assert post(channel_stack, body, sign(body), "text/plain")[0] == 415
+
+
 def test_url_verification_and_charset_in_the_content_type(channel_stack: Stack):
     body = json.dumps({"type": "url_verification", "challenge": "abc123", "token": "unused"}).encode()
     status, _, text = post(channel_stack, body, sign(body), "application/json; charset=utf-8")
