@@ -7,7 +7,7 @@ or the same message delivered as `message` and `app_mention`, never gives a seco
 unsigned, wrongly signed and stale requests with 401 and unreadable ones with 400; accepts
 `application/json; charset=…`; answers Slack's URL verification as Slack asks; posts to
 SLACK_API_URL (Slack's Web API unless set, so tests can use a local fake); and sends a text
-message as one Slack message rather than one per paragraph.
+message as one Slack message rather than one per paragraph, without the legacy `as_user`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,10 @@ class SlackBotFromEnv(SlackBot):
                  thread_id: Optional[Text] = None) -> None:
         super().__init__(token, slack_channel, thread_id)
         self.client = AsyncWebClient(token, base_url=api_url)
+
+    async def _post_message(self, channel: Text, **kwargs: Any) -> None:
+        kwargs.pop("as_user", None)  # legacy; apps with a bot token post as the bot anyway
+        await super()._post_message(channel, **kwargs)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._post_message(channel=self.slack_channel or recipient_id, text=slack_escape(text.strip()))

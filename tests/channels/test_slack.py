@@ -81,7 +81,7 @@ def test_a_question_is_answered_in_its_thread_with_quotes_as_blocks(channel_stac
     status, _, _ = send(channel_stack, payload)
     assert status == 200
     replies = answered(fake, payload)
-    assert all(r.headers.get("authorization") == f"Bearer {SLACK_TOKEN}" for r in replies)
+    assert all(r.headers.get("authorization") == f"Bearer {SLACK_TOKEN}" and "as_user" not in r.data for r in replies)
 
     quotes = quote_blocks(replies)
     assert len(quotes) >= 2
