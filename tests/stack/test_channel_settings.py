@@ -72,3 +72,13 @@ def test_the_repository_credentials_name_both_channels_and_hold_no_secrets():
 def test_half_a_configuration_stops_the_launcher_with_the_reason(tmp_path: Path):
     with pytest.raises(StackError, match="SLACK_SIGNING_SECRET"):
         write_credentials(config(tmp_path), {"SLACK_TOKEN": "x"})
+
+
+def test_make_run_prints_the_webhook_of_each_configured_channel(tmp_path: Path):
+    from stack.__main__ import channel_lines
+
+    cfg = config(tmp_path)
+    assert channel_lines(cfg, {}) == ""
+    assert channel_lines(cfg, SLACK).strip().startswith("Slack:") and "/webhooks/slack/webhook" in channel_lines(cfg, SLACK)
+    both = channel_lines(cfg, {**SLACK, **TEAMS})
+    assert "/webhooks/botframework/webhook" in both and both.count("\n") == 2
