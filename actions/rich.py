@@ -9,11 +9,12 @@ along as the notification text (Slack's `text`, Teams' `summary`).
 
 from __future__ import annotations
 
-from typing import Any, Sequence, Union
+from typing import Any, Callable, Sequence, Union
 
 from knowledge.coach import Quote
 
 Piece = Union[str, Quote]
+OneLine = Callable[[str], str]  # how a quote is set on one line (render.one_line)
 
 SLACK_TEXT_LIMIT = 3000  # characters in one section or quotation block
 SLACK_FALLBACK_LIMIT = 39000  # Slack truncates `text` at 40,000
@@ -46,7 +47,7 @@ def chunks(text: str, limit: int) -> list[str]:
 
 
 def slack_message(pieces: Sequence[Piece], fallback: str, citation_template: str,
-                  one_line: Any) -> dict[str, Any]:
+                  one_line: OneLine) -> dict[str, Any]:
     """chat.postMessage arguments: Block Kit blocks, and the plain text for notifications."""
     blocks: list[dict[str, Any]] = []
     for piece in pieces:
@@ -64,7 +65,7 @@ def slack_message(pieces: Sequence[Piece], fallback: str, citation_template: str
 
 
 def teams_message(pieces: Sequence[Piece], fallback: str, citation_template: str,
-                  one_line: Any) -> dict[str, Any]:
+                  one_line: OneLine) -> dict[str, Any]:
     """A Bot Framework activity with one Adaptive Card: our text, then each quote in an emphasised box."""
     body: list[dict[str, Any]] = []
     for piece in pieces:
