@@ -11,7 +11,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.render import citations_payload, conversation_language, quote_lines, render
+from actions.render import channel_message, citations_payload, conversation_language, quote_lines, render
+from actions.rich import Piece
 from knowledge.coach import Memory, Quote, Reply
 from knowledge.search import Searcher
 
@@ -59,9 +60,20 @@ class Turn:
         return self.remember(reply)
 
     def show_quotes(self, lead: str, quotes: tuple[Quote, ...], kind: str, **lead_values: Any) -> None:
-        lines = [render(self.domain, lead, self.language, **lead_values), *quote_lines(self.domain, quotes, self.language)]
-        self.dispatcher.utter_message(text="\n\n".join(lines))
-        payload = citations_payload(self.tracker.get_latest_input_channel(), kind, quotes, self.language)
+        lead_text = render(self.domain, lead, self.language, **lead_values)
+        text = "\n\n".join([lead_text, *quote_lines(self.domain, quotes, self.language)])
+        self.send(text, [lead_text, *quotes], kind, quotes)
+
+    def send(self, text: str, pieces: list[Piece], kind: str, quotes: tuple[Quote, ...]) -> None:
+        """A message with quotes: Slack and Teams get it in their own form (`pieces`), the others get
+        `text` and the citations as a payload."""
+        channel = self.tracker.get_latest_input_channel()
+        rich = channel_message(channel, self.domain, self.language, pieces, text)
+        if rich is not None:
+            self.dispatcher.utter_message(json_message=rich)
+        else:
+            self.dispatcher.utter_message(text=text)
+        payload = citations_payload(channel, kind, quotes, self.language)
         if payload is not None:
             self.dispatcher.utter_message(json_message=payload)
 

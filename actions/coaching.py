@@ -5,9 +5,10 @@ from __future__ import annotations
 from rasa_sdk.events import EventType, SlotSet
 
 from actions.base import KnowledgeAction, Turn, searcher
-from actions.render import quote_lines, render
+from actions.render import one_line, quote_lines, render
+from actions.rich import Piece
 from knowledge import coach
-from knowledge.coach import Reply
+from knowledge.coach import Quote, Reply
 
 SLOTS = ("coach_boundaries", "coach_people", "coach_tried")
 
@@ -32,16 +33,22 @@ class ActionCoach(KnowledgeAction):
             turn.say("utter_coaching_empty")
             return reset
         d, lang = turn.domain, turn.language
-        blocks = ["\n\n".join([render(d, "tpl_coaching_lead", lang), *quote_lines(d, result.perspectives, lang)])]
+        lead = render(d, "tpl_coaching_lead", lang)
+        blocks = ["\n\n".join([lead, *quote_lines(d, result.perspectives, lang)])]
+        pieces: list[Piece] = [lead, *result.perspectives]
         for name, q in (("tpl_coaching_reflection", result.reflection), ("tpl_coaching_step", result.step)):
             if q is not None:
-                blocks.append(render(d, name, lang, n=q.n, quote=" ".join(q.quote.split()), label=q.label))
-        turn.dispatcher.utter_message(text="\n\n".join(blocks))
-        reply = Reply("coaching", result.query, result.quotes)
-        payload_quotes = result.quotes
-        from actions.render import citations_payload
+                whole = render(d, name, lang, n=q.n, quote=one_line(q.quote), label=q.label)
+                blocks.append(whole)
+                pieces += split_citation(whole, render(d, "tpl_citation", lang, n=q.n, quote=one_line(q.quote),
+                                                       label=q.label), q)
+        turn.send("\n\n".join(blocks), pieces, "coaching", result.quotes)
+        return reset + turn.remember(Reply("coaching", result.query, result.quotes))
 
-        payload = citations_payload(turn.tracker.get_latest_input_channel(), "coaching", payload_quotes, lang)
-        if payload is not None:
-            turn.dispatcher.utter_message(json_message=payload)
-        return reset + turn.remember(reply)
+
+def split_citation(whole: str, citation: str, quote: Quote) -> list[Piece]:
+    """A coaching template is our words followed by a citation: the words, then the quote (for Slack
+    and Teams, which show quotes apart); the whole text when the template is not built that way."""
+    if whole.endswith(citation) and whole[: -len(citation)].strip():
+        return [whole[: -len(citation)].strip(), quote]
+    return [whole]

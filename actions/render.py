@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from actions.rich import Piece, slack_message, teams_message
 from knowledge.coach import Quote
 from knowledge.text import normalize_space
 
@@ -51,12 +52,24 @@ def one_line(text: str) -> str:
 
 def citations_payload(channel: str | None, kind: str, quotes: tuple[Quote, ...], language: str) -> dict[str, Any] | None:
     """The citations for rich clients: REST returns them as `custom`; socket.io needs them under `data`
-    (its channel passes the keys on as arguments). Other channels render the text message only."""
+    (its channel passes the keys on as arguments). Slack and Teams show them in the message itself
+    (`channel_message`); other channels get the text message only."""
     body = {"type": "citations", "kind": kind, "language": language, "citations": [q.to_dict() for q in quotes]}
     if channel in ("rest", "callback", None):
         return body
     if channel == "socketio":
         return {"data": body}
+    return None
+
+
+def channel_message(channel: str | None, domain: dict[str, Any], language: str, pieces: list[Piece],
+                    text: str) -> dict[str, Any] | None:
+    """The message as Slack (blocks) or Teams (an Adaptive Card) shows it, sent instead of the plain `text`;
+    None for the other channels, which get `text` (and `citations_payload`)."""
+    if channel == "slack":
+        return slack_message(pieces, text, template(domain, "tpl_citation", language), one_line)
+    if channel == "botframework":
+        return teams_message(pieces, text, template(domain, "tpl_citation", language), one_line)
     return None
 
 

@@ -5,6 +5,8 @@
 - `limits.TruncateMessage`: a very long message is cut before the featurizers see it.
 - `apology.ActionServerDownPolicy`: when a custom action failed (the action server is down
   or broke), the user gets a short apology instead of silence.
+- `channels.slack.SlackFromEnv`, `channels.botframework.BotFrameworkFromEnv`: Slack and Teams,
+  configured from the environment (named in `credentials.yml`).
 
 They import only `knowledge.text` (standard library) from the knowledge layer.
 """

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import time
 
+from rasa_addons.channels.settings import SLACK_CLASS, TEAMS_CLASS, enabled_channels
 from stack.chat import loop
 from stack.config import StackConfig
 from stack.processes import Stack, StackError
@@ -14,6 +16,15 @@ from stack.processes import Stack, StackError
 
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def channel_lines(config: StackConfig, env: dict[str, str]) -> str:
+    """Where Slack and Teams send their requests, for the channels that are configured."""
+    enabled = enabled_channels(env)
+    lines = [f"  {name:<10} {config.rasa_url}/webhooks/{path}/webhook  (behind your public https address)\n"
+             for cls, name, path in ((SLACK_CLASS, "Slack:", "slack"), (TEAMS_CLASS, "Teams:", "botframework"))
+             if cls in enabled]
+    return "".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
               f"  web page:  {config.web_url}/   (quotes API: {config.web_url}/api/openapi.json)\n"
               f"  REST:      POST {config.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"…\", \"message\": \"…\"}}\n"
               f"  socket.io: {config.rasa_url}/socket.io\n"
+              f"{channel_lines(config, dict(os.environ))}"
               f"  logs:      {config.log_dir}/\n"
               f"  chat in a terminal: make chat.   Stop: Ctrl-C.\n", flush=True)
         if args.mode == "chat":

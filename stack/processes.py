@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from rasa_addons.channels.settings import CHANNEL_CLASSES, ChannelConfigError, enabled_channels
 from stack.config import StackConfig
 
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "TOKENIZERS_PARALLELISM": "false",
@@ -62,8 +63,9 @@ class Stack:
     def start_rasa(self) -> None:
         cfg = self.config
         endpoints = write_endpoints(cfg)
+        credentials = write_credentials(cfg, {**os.environ, **self.env})
         self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
-                             "--port", str(cfg.rasa_port), "--credentials", str(cfg.root / "credentials.yml"),
+                             "--port", str(cfg.rasa_port), "--credentials", str(credentials),
                              "--endpoints", str(endpoints), "--cors", "*"],
                     {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
         self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
@@ -134,6 +136,19 @@ def write_endpoints(cfg: StackConfig) -> Path:
         store["db"] = str(cfg.run_dir / "tracker.db")
     out = cfg.run_dir / "endpoints.yml"
     out.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
+    return out
+
+
+def write_credentials(cfg: StackConfig, env: dict[str, str]) -> Path:
+    """credentials.yml without the environment-configured channels (Slack, Teams) whose variables are unset."""
+    try:
+        enabled = enabled_channels(env)
+    except ChannelConfigError as exc:
+        raise StackError(str(exc)) from None
+    credentials = yaml.safe_load((cfg.root / "credentials.yml").read_text(encoding="utf-8")) or {}
+    kept = {name: value for name, value in credentials.items() if name not in CHANNEL_CLASSES or name in enabled}
+    out = cfg.run_dir / "credentials.yml"
+    out.write_text(yaml.safe_dump(kept, sort_keys=False), encoding="utf-8")
     return out
 
 
