@@ -11,7 +11,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -38,4 +38,30 @@ class TruncateMessage(GraphComponent):
             text = message.get(TEXT)
             if isinstance(text, str) and len(text) > MAX_CHARS:
                 message.set(TEXT, text[:MAX_CHARS])
+        return messages
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class NoIntentFallback(GraphComponent):
+    """A message no classifier could read (empty, or only symbols) becomes `nlu_fallback`,
+    so it gets the "please rephrase" reply instead of silence."""
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "NoIntentFallback":
+        return cls()
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            if not intent.get(INTENT_NAME_KEY):
+                message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
         return messages

@@ -18,7 +18,7 @@ def main(argv: list[str]) -> int:
     report = json.loads(report_path.read_text(encoding="utf-8"))
     weighted = report["weighted avg"]["f1-score"]
     macro = report["macro avg"]["f1-score"]
-    print(f"\nIntent F1 (3-fold cross-validation): weighted {weighted:.3f}, macro {macro:.3f}  (target ≥ {TARGET})")
+    print(f"\nIntent F1 (cross-validation): weighted {weighted:.3f}, macro {macro:.3f}  (target ≥ {TARGET})")
     rows = sorted((v["f1-score"], k, v.get("support", 0)) for k, v in report.items()
                   if isinstance(v, dict) and "f1-score" in v and not k.endswith(" avg"))
     for f1, name, support in rows:
