@@ -5,6 +5,7 @@ MAX_CHARS characters say what it is about (the knowledge layer reads no more eit
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -16,6 +17,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 MAX_CHARS = 2000
+EMPTY = "brobygger_empty_message"  # marks a message that had no text at all
+PLACEHOLDER = "besked"  # what the featurizers see instead: Rasa 3.6's LogisticRegressionClassifier fails on no tokens
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
@@ -38,12 +41,15 @@ class TruncateMessage(GraphComponent):
             text = message.get(TEXT)
             if isinstance(text, str) and len(text) > MAX_CHARS:
                 message.set(TEXT, text[:MAX_CHARS])
+            elif not isinstance(text, str) or not re.search(r"\w", text):  # empty, spaces, only emoji or signs
+                message.set(EMPTY, text or "")
+                message.set(TEXT, PLACEHOLDER)
         return messages
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class NoIntentFallback(GraphComponent):
-    """A message no classifier could read (empty, or only symbols) becomes `nlu_fallback`,
+    """An empty message, or one no classifier could read, becomes `nlu_fallback`,
     so it gets the "please rephrase" reply instead of silence."""
 
     @classmethod
@@ -62,6 +68,9 @@ class NoIntentFallback(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             intent = message.get(INTENT) or {}
-            if not intent.get(INTENT_NAME_KEY):
+            if message.get(EMPTY) is not None:
+                message.set(TEXT, message.get(EMPTY))
+                message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
+            elif not intent.get(INTENT_NAME_KEY):
                 message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", PREDICTED_CONFIDENCE_KEY: 1.0}, add_to_output=True)
         return messages
