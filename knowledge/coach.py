@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from knowledge.answer import ELISION, MAX_CITATIONS, RELATIVE_FLOOR, best_quote, label
+from knowledge.answer import ELISION, MAX_CITATIONS, RELATIVE_FLOOR, TEXTS, best_quote, label
 from knowledge.corpus import catalog, load_passages
 from knowledge.lexical import danish_stopwords
 from knowledge.passage import Document, Passage
@@ -179,14 +179,14 @@ def quote_request(searcher: Searcher, text: str, memory: Memory, language: str =
             return Reply("abstain", text)
         spoken = [h for h in result.hits if _is_spoken(h.passage)] or result.hits
         best = spoken[0].passage
-        return Reply("quote", text, (_quote(1, best, _full(best), lang),))
+        return Reply("quote", text, (_quote(1, best, _full(searcher, best), lang),))
     if not memory.quotes:
         return Reply("need_topic", text)
     chosen = next((q for q in memory.quotes if _is_spoken_quote(q)), memory.quotes[0])
     p = _passage(searcher, chosen.id)
     if p is None:
         return Reply("quote", memory.query, (chosen,))
-    return Reply("quote", memory.query, (_quote(chosen.n, p, _full(p), lang),))
+    return Reply("quote", memory.query, (_quote(chosen.n, p, _full(searcher, p), lang),))
 
 
 def more(searcher: Searcher, text: str, memory: Memory, language: str = "") -> Reply:
@@ -430,10 +430,11 @@ def _passage(searcher: Searcher, passage_id: str) -> Passage | None:
     return next((p for p in searcher.index.passages if p.id == passage_id), None)
 
 
-def _full(p: Passage) -> str:
+def _full(searcher: Searcher, p: Passage) -> str:
+    """The passage whole, or (when very long) its opening sentences up to FULL_QUOTE_WORDS."""
     if len(p.text.split()) <= FULL_QUOTE_WORDS:
         return p.text.strip()
-    return best_quote(p.text, set(), _null_analyzer(), max_words=FULL_QUOTE_WORDS)
+    return best_quote(p.text, set(), searcher.index.analyzer, max_words=FULL_QUOTE_WORDS)
 
 
 def _expand(searcher: Searcher, chosen: Quote, lang: str) -> tuple[Quote, ...]:
@@ -441,7 +442,7 @@ def _expand(searcher: Searcher, chosen: Quote, lang: str) -> tuple[Quote, ...]:
     p = _passage(searcher, chosen.id)
     if p is None:
         return (chosen,)
-    out = [_quote(1, p, _full(p), lang)]
+    out = [_quote(1, p, _full(searcher, p), lang)]
     passages = searcher.index.passages
     if p.role == "question":
         related = [a for a in passages if a.role == "answer" and a.answers == p.id][:2]
@@ -451,7 +452,7 @@ def _expand(searcher: Searcher, chosen: Quote, lang: str) -> tuple[Quote, ...]:
         related = [q for q in passages if q.doc_id == p.doc_id and q.order == p.order + 1 and q.role != "list_item"][:1]
     for r in related:
         if not r.dup_of:
-            out.append(_quote(len(out) + 1, r, _full(r), lang))
+            out.append(_quote(len(out) + 1, r, _full(searcher, r), lang))
     return tuple(out[:3])
 
 
@@ -474,20 +475,9 @@ def _last_section(section: str) -> str:
 
 def _speaker(q: Quote, language: str) -> str:
     """'svar fra en topleder', 'spørgsmål fra en institutions- eller driftsleder', or '' when no group speaks."""
-    from knowledge.answer import TEXTS
-
     t = TEXTS.get(language, TEXTS["da"])
     if not q.group:
         return ""
     who = t["group"].get(q.group, q.group)
     role = t["role"].get(q.role)
     return f"{role} {t['from']} {who}" if role else who
-
-
-@lru_cache(maxsize=1)
-def _null_analyzer() -> Any:
-    class _NoTerms:
-        def terms(self, text: str) -> list[str]:
-            return []
-
-    return _NoTerms()
