@@ -80,7 +80,7 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     if "error" in r:
         return [("dialogue", r["error"], "", "")]
     everything = r["question_ms"] + r["follow_ms"]
-    out = [("stack start (both servers, model load, warm-up)", f"{r['start_s']:.0f} s", "", "")]
+    out = [("stack start (all servers, model load, warm-up)", f"{r['start_s']:.0f} s", "", "")]
     for name, ms in (("question turn", r["question_ms"]), ("follow-up turn", r["follow_ms"]), ("all turns", everything)):
         p50, p95 = float(np.percentile(ms, 50)), float(np.percentile(ms, 95))
         ok = "ok" if p95 <= TARGET_TURN_P95_MS else "MISSED"
