@@ -6,15 +6,13 @@ MAX_CHARS characters say what it is about (the knowledge layer reads no more eit
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa_addons.stateless import StatelessComponent
 
 MAX_CHARS = 2000
 EMPTY = "brobygger_empty_message"  # marks a message that had no text at all
@@ -22,19 +20,8 @@ PLACEHOLDER = "besked"  # what the featurizers see instead: Rasa 3.6's LogisticR
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
-class TruncateMessage(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "TruncateMessage":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
+class TruncateMessage(StatelessComponent):
+    """Cuts a message over MAX_CHARS; gives an empty or symbol-only one a placeholder word (and marks it)."""
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
@@ -48,22 +35,9 @@ class TruncateMessage(GraphComponent):
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class NoIntentFallback(GraphComponent):
+class NoIntentFallback(StatelessComponent):
     """An empty message, or one no classifier could read, becomes `nlu_fallback`,
     so it gets the "please rephrase" reply instead of silence."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "NoIntentFallback":
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
