@@ -13,13 +13,7 @@ DOUBTFUL = ("out_of_scope", "nlu_fallback", "chitchat")
 
 def topics_phrase(turn: Turn) -> str:
     found = coach.topics(searcher())
-    return turn_render(turn, "tpl_topics_short", themes=", ".join(found.themes[:6]))
-
-
-def turn_render(turn: Turn, name: str, **values: str) -> str:
-    from actions.render import render
-
-    return render(turn.domain, name, turn.language, **values)
+    return turn.render("tpl_topics_short", themes=", ".join(found.themes[:6]))
 
 
 def answer(turn: Turn) -> list[EventType]:
@@ -113,14 +107,14 @@ class ActionWhoSaid(KnowledgeAction):
         if not memory.quotes:
             turn.say("utter_no_context")
             return []
-        lines = [turn_render(turn, "tpl_who_said_lead")]
+        lines = [turn.render("tpl_who_said_lead")]
         for p in coach.who_said(memory, turn.text, turn.language):
             values = dict(n=p.n, section=p.section, title=p.title, publisher=p.publisher,
                           date=f", {p.date}" if p.date else "")
             if p.speaker:
-                lines.append(turn_render(turn, "tpl_who_said_speaker", speaker=p.speaker[:1].upper() + p.speaker[1:], **values))
+                lines.append(turn.render("tpl_who_said_speaker", speaker=p.speaker[:1].upper() + p.speaker[1:], **values))
             else:
-                lines.append(turn_render(turn, "tpl_who_said_text", **values))
+                lines.append(turn.render("tpl_who_said_text", **values))
         turn.dispatcher.utter_message(text="\n".join(lines))
         return []
 

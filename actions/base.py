@@ -45,10 +45,14 @@ class Turn:
         t = self.tracker
         return Memory.from_slots(t.get_slot("last_query"), t.get_slot("last_quotes"), t.get_slot("shown_ids"))
 
+    def render(self, name: str, **values: Any) -> str:
+        """The text of domain response `name` in the conversation's language, with `values` filled in."""
+        return render(self.domain, name, self.language, **values)
+
     def say(self, name: str, **values: Any) -> None:
         """A response rendered by Rasa itself (with its buttons), or filled in here when it has values."""
         if values:
-            self.dispatcher.utter_message(text=render(self.domain, name, self.language, **values))
+            self.dispatcher.utter_message(text=self.render(name, **values))
         else:
             self.dispatcher.utter_message(response=name)
 
