@@ -12,11 +12,12 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
 from rasa_addons.channels.settings import CHANNEL_CLASSES, ChannelConfigError, enabled_channels
+from records.settings import redis_url
 from stack.config import StackConfig
 
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "TOKENIZERS_PARALLELISM": "false",
@@ -62,8 +63,9 @@ class Stack:
 
     def start_rasa(self) -> None:
         cfg = self.config
-        endpoints = write_endpoints(cfg)
-        credentials = write_credentials(cfg, {**os.environ, **self.env})
+        env = {**os.environ, **self.env}
+        endpoints = write_endpoints(cfg, env)
+        credentials = write_credentials(cfg, env)
         self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
                              "--port", str(cfg.rasa_port), "--credentials", str(credentials),
                              "--endpoints", str(endpoints), "--cors", "*"],
@@ -127,13 +129,12 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         pass
 
 
-def write_endpoints(cfg: StackConfig) -> Path:
-    """endpoints.yml with this run's action server address and an absolute tracker-store path."""
+def write_endpoints(cfg: StackConfig, env: Mapping[str, str]) -> Path:
+    """endpoints.yml with this run's action server address, and the Redis lock store when one is configured."""
     endpoints = yaml.safe_load((cfg.root / "endpoints.yml").read_text(encoding="utf-8")) or {}
     endpoints.setdefault("action_endpoint", {})["url"] = f"{cfg.action_url}/webhook"
-    store = endpoints.get("tracker_store") or {}
-    if store.get("type") == "SQL" and store.get("dialect") == "sqlite":
-        store["db"] = str(cfg.run_dir / "tracker.db")
+    if redis_url(env):
+        endpoints["lock_store"] = {"type": "rasa_addons.stores.RedisLocks"}
     out = cfg.run_dir / "endpoints.yml"
     out.write_text(yaml.safe_dump(endpoints, sort_keys=False), encoding="utf-8")
     return out

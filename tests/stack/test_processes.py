@@ -30,10 +30,20 @@ def test_a_bad_port_is_a_clear_error(monkeypatch: pytest.MonkeyPatch, bad: str):
 def test_the_endpoints_file_points_at_this_run(tmp_path: Path):
     cfg = StackConfig(ROOT, "127.0.0.1", 1234, 4321, tmp_path / "model.tar.gz", tmp_path)
     cfg.run_dir.mkdir(parents=True)
-    written = yaml.safe_load(write_endpoints(cfg).read_text(encoding="utf-8"))
+    written = yaml.safe_load(write_endpoints(cfg, {}).read_text(encoding="utf-8"))
     assert written["action_endpoint"]["url"] == "http://127.0.0.1:4321/webhook"
     assert written["action_endpoint"]["enable_selective_domain"] is False
-    assert written["tracker_store"]["db"] == str(tmp_path / "rasa" / "tracker.db")  # absolute, not the cwd's
+    assert written["tracker_store"] == {"type": "rasa_addons.stores.SQLStore"}
+    assert "lock_store" not in written  # one Rasa server: Rasa's in-memory locks
+
+
+def test_a_redis_url_adds_the_shared_lock_store(tmp_path: Path):
+    cfg = StackConfig(ROOT, "127.0.0.1", 1234, 4321, tmp_path / "model.tar.gz", tmp_path)
+    cfg.run_dir.mkdir(parents=True)
+    written = yaml.safe_load(write_endpoints(cfg, {"BROBYGGER_REDIS_URL": "redis://127.0.0.1:6390/0"})
+                             .read_text(encoding="utf-8"))
+    assert written["lock_store"] == {"type": "rasa_addons.stores.RedisLocks"}
+    assert "6390" not in str(written)  # the address (and any password) stays in the environment
 
 
 def test_a_missing_model_is_a_clear_error(tmp_path: Path):
