@@ -19,6 +19,7 @@ import yaml
 from rasa_addons.channels.settings import CHANNEL_CLASSES, ChannelConfigError, enabled_channels
 from records.settings import redis_url
 from stack.config import StackConfig
+from stack.security import RasaLaunch, SecurityConfigError, rasa_launch
 
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "TOKENIZERS_PARALLELISM": "false",
          "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
@@ -66,10 +67,11 @@ class Stack:
         env = {**os.environ, **self.env}
         endpoints = write_endpoints(cfg, env)
         credentials = write_credentials(cfg, env)
-        self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
+        secure = secure_launch(cfg, env)  # stack.security: API token, CORS, request size
+        self._spawn("rasa", [*secure.command, "run", "--model", str(cfg.model), "--interface", cfg.host,
                              "--port", str(cfg.rasa_port), "--credentials", str(credentials),
-                             "--endpoints", str(endpoints), "--cors", "*"],
-                    {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
+                             "--endpoints", str(endpoints), *secure.args],
+                    {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir), **secure.env})
         self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
 
     def start_web(self) -> None:
@@ -127,6 +129,13 @@ def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(proc.pid, sig)
     except ProcessLookupError:
         pass
+
+
+def secure_launch(cfg: StackConfig, env: Mapping[str, str]) -> RasaLaunch:
+    try:
+        return rasa_launch(cfg, env)
+    except SecurityConfigError as exc:
+        raise StackError(str(exc)) from None
 
 
 def write_endpoints(cfg: StackConfig, env: Mapping[str, str]) -> Path:

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 
+from rasa_addons.channels.origins import OriginError, Origins
 from web.app import SOCKETIO_JS, WebConfig, create_app
 
 
@@ -19,7 +20,12 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not SOCKETIO_JS.exists():
         print(f"Note: {SOCKETIO_JS} is missing, so the chat page cannot connect: run `make web-assets`.", file=sys.stderr)
-    app = create_app(WebConfig(rasa_port=args.rasa_port, socket_url=args.socket_url))
+    try:
+        origins = Origins.from_env(args.host, args.port)
+    except OriginError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    app = create_app(WebConfig(rasa_port=args.rasa_port, socket_url=args.socket_url, origins=origins))
     app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
     return 0
 

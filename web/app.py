@@ -21,6 +21,7 @@ from sanic.exceptions import NotFound, SanicException
 from knowledge import feedback
 from knowledge.search import Searcher
 from knowledge.settings import Settings, get_settings
+from rasa_addons.channels.origins import Origins
 from web import openapi
 from web.quotes import BadRequest, Vocabulary, parse_feedback, parse_query, search_quotes
 from web.sources import Documents, render_source
@@ -61,6 +62,7 @@ class Loader:
 class WebConfig:
     rasa_port: int
     socket_url: str = ""  # an explicit socket.io URL for the browser; else the page's host and rasa_port
+    origins: Origins = Origins(())  # the pages that may call the API from a browser (CORS); none besides our own
 
 
 def error(message: str, status: int = 400) -> response.HTTPResponse:
@@ -81,9 +83,21 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
     async def knowledge() -> Knowledge:
         return await asyncio.get_running_loop().run_in_executor(pool, loader.get)
 
+    @app.on_request
+    async def cross_origin_writes(request: Request) -> response.HTTPResponse | None:
+        """A browser page from another origin may not post to the API (the page's own origin may)."""
+        if (request.path.startswith("/api/") and request.method not in ("GET", "HEAD", "OPTIONS")
+                and not config.origins.allows(request.headers.get("origin"), request.host)):
+            return error("Requests from this web page's origin are not allowed (BROBYGGER_CORS_ORIGINS).", 403)
+        return None
+
     @app.on_response
     async def security_headers(request: Request, resp: response.HTTPResponse) -> None:
         resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        origin = request.headers.get("origin")
+        if request.path.startswith("/api/") and origin and config.origins.allows(origin, request.host):
+            resp.headers["Access-Control-Allow-Origin"] = origin
+            resp.headers["Vary"] = "Origin"
         if (resp.content_type or "").startswith("text/html"):  # defence in depth: only our own scripts run
             resp.headers.setdefault("Content-Security-Policy", CSP)
 
@@ -128,12 +142,26 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
         found = await asyncio.get_running_loop().run_in_executor(pool, search_quotes, k.searcher, query)
         return response.json(found)
 
+    async def preflight(request: Request) -> response.HTTPResponse:
+        """CORS preflight: allowed origins may GET and POST JSON (the headers are added on the way out)."""
+        if not config.origins.allows(request.headers.get("origin"), request.host):
+            return error("Requests from this web page's origin are not allowed (BROBYGGER_CORS_ORIGINS).", 403)
+        return response.empty(headers={"Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+                                       "Access-Control-Allow-Headers": "Content-Type",
+                                       "Access-Control-Max-Age": "600"})
+
+    for n, path in enumerate(("/api/quotes", "/api/feedback", "/api/openapi.json")):
+        app.add_route(preflight, path, methods=["OPTIONS"], name=f"preflight_{n}")
+
     @app.post("/api/feedback")
     async def post_feedback(request: Request) -> response.HTTPResponse:
+        if mimetype(request.headers.get("content-type")) != "application/json":
+            return error('Send Content-Type: application/json with a JSON object: {"sender": "…", "helpful": true, '
+                         '"passage_ids": ["…"]}.', 415)
         try:
-            body: Any = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            return error("The body is not JSON: send a JSON object.")
+            body: Any = json_body(request.body or b"")
+        except ValueError:
+            return error("The body is not JSON (UTF-8, valid Unicode): send a JSON object.")
         try:
             item = parse_feedback(body, (await knowledge()).vocabulary)
         except BadRequest as exc:
@@ -157,6 +185,20 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
         return error("Something went wrong on the server; the log has the details.", 500)
 
     return app
+
+
+def mimetype(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def json_body(raw: bytes) -> Any:
+    """The body as JSON; ValueError when it is not JSON, nests too deep, or holds a lone surrogate ("\\ud800")."""
+    try:
+        value = json.loads(raw)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError, UnicodeEncodeError) as exc:  # UnicodeDecodeError is a ValueError
+        raise ValueError(str(exc)) from None
+    return value
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

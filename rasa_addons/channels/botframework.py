@@ -14,7 +14,10 @@ Rasa's BotFrameworkInput it:
   cannot be fetched; never a stack trace;
 - gets its outgoing token from BOTFRAMEWORK_TOKEN_URL and posts with aiohttp (not blocking
   `requests`), as a reply to the user's activity;
-- sends a text as one message, and buttons as Teams reads them (imBack).
+- sends a text as one message, and buttons as Teams reads them (imBack);
+- rate-limits each sender (`guard.rate_limited`).
+
+There is no setting that turns the token check off: TeamsSettings cannot exist without an app id.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_addons.channels.guard import rate_limited
 from rasa_addons.channels.settings import TeamsSettings
 
 log = logging.getLogger(__name__)
@@ -180,6 +184,7 @@ class BotFrameworkFromEnv(BotFrameworkInput):
             raise InvalidToken("the signing key is not endorsed for this channel")
         return claims
 
+    @rate_limited
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         botframework_webhook = Blueprint("botframework_webhook", __name__)
 

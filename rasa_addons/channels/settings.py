@@ -14,6 +14,8 @@ MICROSOFT_ISSUER = "https://api.botframework.com"
 MICROSOFT_TOKEN = "https://login.microsoftonline.com/botframework.com/oauth2/v2.0/token"
 MICROSOFT_SCOPE = "https://api.botframework.com/.default"
 
+REST_CLASS = "rasa_addons.channels.rest.RestChannel"
+SOCKETIO_CLASS = "rasa_addons.channels.socketio.SocketIOChannel"
 SLACK_CLASS = "rasa_addons.channels.slack.SlackFromEnv"
 TEAMS_CLASS = "rasa_addons.channels.botframework.BotFrameworkFromEnv"
 
@@ -40,6 +42,10 @@ class SlackSettings:
     channel: str | None = None  # a channel the bot also listens to without being mentioned
     api_url: str = SLACK_API
     granularity: str = "sender"  # one conversation per user; "channel" or "thread" narrow it
+
+    def __post_init__(self) -> None:  # the signature check has no off switch: no secret, no Slack
+        if not self.token.strip() or not self.signing_secret.strip():
+            raise ChannelConfigError("Slack needs both SLACK_TOKEN and SLACK_SIGNING_SECRET.")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "SlackSettings | None":
@@ -68,6 +74,9 @@ class TeamsSettings:
     token_url: str = MICROSOFT_TOKEN
     scope: str = MICROSOFT_SCOPE
 
+    def __post_init__(self) -> None:  # the token check has no off switch: its audience is the app id
+        if not self.app_id.strip() or not self.app_password.strip() or not self.issuer.strip():
+            raise ChannelConfigError("Teams needs BOTFRAMEWORK_APP_ID, BOTFRAMEWORK_APP_PASSWORD and an issuer.")
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> "TeamsSettings | None":
         """The settings, or None when the Bot Framework (Teams) is not configured."""

@@ -8,6 +8,8 @@ unsigned, wrongly signed and stale requests with 401 and unreadable ones with 40
 `application/json; charset=…`; answers Slack's URL verification as Slack asks; posts to
 SLACK_API_URL (Slack's Web API unless set, so tests can use a local fake); and sends a text
 message as one Slack message rather than one per paragraph, without the legacy `as_user`.
+Every request's signature is checked (SlackSettings cannot exist without a signing secret), and each
+conversation is rate-limited (`guard.rate_limited`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from rasa_addons.channels.guard import rate_limited
 from rasa_addons.channels.settings import SlackSettings
 
 log = logging.getLogger(__name__)
@@ -101,6 +104,7 @@ class SlackFromEnv(SlackInput):
         task.add_done_callback(self._background_tasks.discard)
         task.add_done_callback(_finished)
 
+    @rate_limited
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         slack_webhook = Blueprint("slack_webhook", __name__)
 

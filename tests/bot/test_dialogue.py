@@ -20,6 +20,7 @@ def used_outside_dialogue_files() -> set[str]:
     for form in domain.get("forms", {}).values():
         used |= {f"utter_ask_{slot}" for slot in form["required_slots"]}
     used |= {"utter_default", "utter_action_server_down"}  # Rasa's fallback; rasa_addons.apology
+    used |= {"utter_rate_limited"}  # rasa_addons.channels.guard
     return used
 
 

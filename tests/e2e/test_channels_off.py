@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 import yaml
 
+from rasa_addons.channels.settings import REST_CLASS, SOCKETIO_CLASS
 from stack.processes import Stack
 
 
@@ -24,7 +25,7 @@ def test_unconfigured_channels_are_not_served(stack: Stack):
     if any(os.environ.get(v) for v in ("SLACK_TOKEN", "SLACK_SIGNING_SECRET", "BOTFRAMEWORK_APP_ID")):
         pytest.skip("this shell configures a channel")
     credentials = yaml.safe_load((stack.config.run_dir / "credentials.yml").read_text(encoding="utf-8"))
-    assert set(credentials) == {"rest", "socketio"}
+    assert set(credentials) == {REST_CLASS, SOCKETIO_CLASS}
     assert status(f"{stack.config.rasa_url}/webhooks/rest/") == 200
     assert status(f"{stack.config.rasa_url}/webhooks/slack/") == 404
     assert status(f"{stack.config.rasa_url}/webhooks/botframework/") == 404

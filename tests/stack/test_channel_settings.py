@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rasa_addons.channels.settings import (SLACK_API, SLACK_CLASS, TEAMS_CLASS, ChannelConfigError, SlackSettings,
-                                           TeamsSettings, enabled_channels)
+from rasa_addons.channels.settings import (REST_CLASS, SLACK_API, SLACK_CLASS, SOCKETIO_CLASS, TEAMS_CLASS,
+                                           ChannelConfigError, SlackSettings, TeamsSettings, enabled_channels)
 from stack.config import ROOT, StackConfig
 from stack.processes import StackError, write_credentials
 
@@ -59,7 +59,8 @@ def config(tmp_path: Path) -> StackConfig:
 def test_the_run_credentials_name_only_the_configured_channels(tmp_path: Path, env, expected):
     path = write_credentials(config(tmp_path), env)
     written = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert {"rest", "socketio"} <= set(written) and set(written) - {"rest", "socketio"} == expected
+    always = {REST_CLASS, SOCKETIO_CLASS}
+    assert always <= set(written) and set(written) - always == expected
     assert not any(secret in path.read_text(encoding="utf-8") for secret in [*SLACK.values(), *TEAMS.values()])
 
 
@@ -67,6 +68,17 @@ def test_the_repository_credentials_name_both_channels_and_hold_no_secrets():
     text = (ROOT / "credentials.yml").read_text(encoding="utf-8")
     written = yaml.safe_load(text)
     assert written[SLACK_CLASS] is None and written[TEAMS_CLASS] is None
+
+
+@pytest.mark.parametrize("make", [
+    lambda: SlackSettings("xoxb-1", ""), lambda: SlackSettings("", "secret"),
+    lambda: TeamsSettings("", "pw"), lambda: TeamsSettings("app", "pw", issuer=" "),
+])
+def test_the_signature_and_token_checks_cannot_be_configured_away(make):
+    """Slack without a signing secret (an HMAC with an empty key) or Teams without an app id (the
+    tokens' audience) cannot be built, so the channels always verify."""
+    with pytest.raises(ChannelConfigError):
+        make()
 
 
 def test_half_a_configuration_stops_the_launcher_with_the_reason(tmp_path: Path):
