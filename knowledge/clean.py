@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.text import normalize_space
+from knowledge.text import normalize_space, without_invisible
 
 # Page furniture seen on public-sector web pages and PDFs: dropped wherever it occurs.
 FURNITURE = [
@@ -39,6 +39,12 @@ _ITEM = re.compile(r"^(?P<marker>•|-|\*|\d{1,2}\.)\s+(?P<text>\S.*)$")
 _QA = re.compile(r"^(?P<marker>[?!])\s+(?P<text>\S.*)$")
 _MD_HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*#*$")
 _TERMINAL = re.compile(r"[.!?:;,\"”»)…]$")
+# Where lines were dropped: a paragraph never continues across it (its two halves are not adjacent
+# in the original, so joined they would not be a quote). \x00 cannot occur: it is made a space first.
+_GAP = "\x00"
+# A line that is only a marker ("#", "?", "1.", "-"): joined with the next line it would read as a
+# heading, question or item in the cleaned copy, so it stays a paragraph of its own.
+_BARE_MARKER = re.compile(r"#{1,6}|[?!•*-]|\d{1,2}\.")
 
 
 @dataclass
@@ -73,13 +79,23 @@ class Rules:
 def clean(raw: str, rules: Rules | None = None, markdown: bool = False) -> list[Block]:
     """Turn a captured text into blocks; `markdown` says whether `#` lines are headings."""
     rules = rules or Rules()
-    lines = _drop(raw.replace("\r\n", "\n").replace("\r", "\n").split("\n"), rules)
+    lines = _drop(_lines(raw), rules)
     blocks = _blocks(lines, markdown)
-    blocks = _join_wrapped(blocks)
+    blocks = [b for b in _join_wrapped(blocks) if b.kind != "gap"]
     blocks = demote_lone_items(blocks)
     blocks = _apply_heading_rules(blocks, rules)
     blocks = _mark_questions_and_answers(blocks, rules)
     return _drop_empty_headings(blocks)
+
+
+def _lines(raw: str) -> list[str]:
+    return without_invisible(raw).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def looks_like_markdown(raw: str) -> bool:
+    """True when a line starts with `#`…`######` and a space: such a text is cleaned as Markdown. (Cleaned
+    as plain text, the line would stay a paragraph, and the cleaned copy would read it as a heading.)"""
+    return any(_MD_HEADING.match(line.strip()) for line in _lines(raw))
 
 
 def render(blocks: list[Block], meta: dict[str, Any]) -> str:
@@ -129,9 +145,9 @@ def _drop(lines: list[str], rules: Rules) -> list[str]:
             if start.search(stripped):
                 dropping, dropping_until = True, end
                 break
-        if dropping:
-            continue
-        if any(p.search(stripped) for p in line_patterns):
+        if dropping or any(p.search(stripped) for p in line_patterns):
+            if not kept or kept[-1] != _GAP:
+                kept.append(_GAP)
             continue
         kept.append(line)
     return kept
@@ -149,6 +165,10 @@ def _blocks(lines: list[str], markdown: bool) -> list[Block]:
 
     for n, line in enumerate(lines):
         stripped = line.strip()
+        if line == _GAP:
+            flush()
+            blocks.append(Block("gap", ""))
+            continue
         if not stripped:
             flush()
             continue
@@ -169,10 +189,15 @@ def _blocks(lines: list[str], markdown: bool) -> list[Block]:
             flush()
             blocks.append(Block("heading", normalize_space(stripped), level=2))
             continue
+        if _BARE_MARKER.fullmatch(stripped):
+            flush()
+            blocks.append(Block("para", stripped))
+            continue
         para.append(stripped)
     flush()
-    if not markdown and blocks and blocks[0].kind == "heading":
-        blocks[0].level = 1
+    first = next((b for b in blocks if b.kind != "gap"), None)
+    if not markdown and first is not None and first.kind == "heading":
+        first.level = 1
     return blocks
 
 
@@ -181,7 +206,7 @@ def _heading_text(text: str) -> str:
 
 
 def _next_text(lines: list[str], n: int) -> str:
-    return next((l.strip() for l in lines[n + 1 :] if l.strip()), "")
+    return next((l.strip() for l in lines[n + 1 :] if l.strip() and l != _GAP), "")
 
 
 def _looks_like_heading(line: str, para: list[str], following: str) -> bool:
@@ -211,6 +236,7 @@ def _join_wrapped(blocks: list[Block]) -> list[Block]:
             and prev.kind == "para"
             and b.text[:1].islower()
             and not re.search(r"[.!?]$", prev.text)
+            and not _BARE_MARKER.fullmatch(prev.text)
         ):
             prev.text = prev.text + " " + b.text
             continue

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 from knowledge.chunk import mark_duplicates, parse_clean, passages_from_blocks
-from knowledge.clean import Rules, clean, render
+from knowledge.clean import Rules, clean, looks_like_markdown, render
 from knowledge.passage import Document, Passage
 from knowledge.settings import CORPUS_DIR, Settings
 from knowledge.text import normalize_space
@@ -42,7 +42,7 @@ def clean_bundled(out_dir: Path | None = None) -> list[Path]:
     written = []
     for entry in catalog():
         raw = (CORPUS_DIR / "sources" / entry["file"]).read_text(encoding="utf-8")
-        markdown = bool(re.search(r"^#{1,6} ", raw, re.M))
+        markdown = looks_like_markdown(raw)
         blocks = clean(raw, Rules.from_entry(entry), markdown=markdown)
         meta = {k: entry[k] for k in PROVENANCE_KEYS if entry.get(k)}
         meta["source"] = entry["file"]
@@ -110,7 +110,7 @@ def _ingest_file(file: Path, settings: Settings) -> None:
     # the folder is part of the id, so same-named files from different folders are both kept
     folder = hashlib.sha1(str(file.resolve().parent).encode("utf-8")).hexdigest()[:6]
     doc_id = "org-" + re.sub(r"[^a-z0-9]+", "-", file.name.lower()).strip("-") + "-" + folder
-    blocks = clean(text, markdown=suffix == ".md")
+    blocks = clean(text, markdown=suffix == ".md" or looks_like_markdown(text))
     if not any(b.kind != "heading" for b in blocks):
         raise IngestError("no paragraphs were found in it")
     title = next((b.text for b in blocks if b.kind == "heading"), file.stem)

@@ -6,6 +6,9 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
+# Control characters that are not whitespace (a PDF's \x00, a terminal's \x1b) and the bidirectional
+# embeddings, overrides and isolates that can make text display in another order than it is stored.
+_INVISIBLE = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"”«\[(]?[A-ZÆØÅ0-9])")
 
 DANISH_MARKERS = frozenset(
@@ -23,9 +26,15 @@ ENGLISH_MARKERS = frozenset(
 )
 
 
+def without_invisible(text: str) -> str:
+    """The text with each invisible control character (see _INVISIBLE) replaced by a space."""
+    return _INVISIBLE.sub(" ", text)
+
+
 def normalize_space(text: str) -> str:
-    """NFC, one space for any run of whitespace, stripped: the form quotes are matched in."""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC, one space for any run of whitespace or invisible control characters, stripped: the form
+    quotes are matched in (the cleaned text and the originals alike)."""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", without_invisible(text))).strip()
 
 
 def split_sentences(text: str) -> list[str]:
