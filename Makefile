@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install web-assets chromium train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate
+.PHONY: help install web-assets chromium train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate audit
 
 help: ## show this help
 	@echo "Brobygger: a coach for Danish public-sector leaders, with cited quotes."
@@ -88,6 +88,11 @@ validate: $(RASA_STAMP) ## check the training data and domain (rasa data validat
 test-nlu: $(RASA_STAMP) ## NLU intent F1 in 5-fold cross-validation (Rasa's default; a few minutes)
 	$(RASA) test nlu --config config.yml --nlu bot/nlu --cross-validation --folds 5 --out var/results/nlu
 	@$(PY) -m stack.nlu_report var/results/nlu
+
+# pip-audit against PyPI's vulnerability data, both environments; known findings: security/pip-audit-known.txt.
+audit: $(STAMP) $(RASA_STAMP) ## audit both environments' packages for known vulnerabilities (pip-audit; fails on unlisted findings)
+	@test -x $(VENV)/bin/pip-audit || $(PY) -m pip install --quiet pip-audit
+	$(PY) -m stack.audit --known security/pip-audit-known.txt $(VENV)=$(PY) $(RASA_VENV)=$(RASA_VENV)/bin/python
 
 test-fast: $(STAMP) ## unit tests only (no real model)
 	$(PY) -m pytest -q -m "not model"
