@@ -21,6 +21,7 @@ from sanic.exceptions import NotFound, SanicException
 from knowledge import feedback
 from knowledge.search import Searcher
 from knowledge.settings import Settings, get_settings
+from rasa_addons.channels.inbound import NotJson, mimetype, parse_json
 from rasa_addons.channels.origins import Origins
 from web import openapi
 from web.quotes import BadRequest, Vocabulary, parse_feedback, parse_query, search_quotes
@@ -159,9 +160,9 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
             return error('Send Content-Type: application/json with a JSON object: {"sender": "…", "helpful": true, '
                          '"passage_ids": ["…"]}.', 415)
         try:
-            body: Any = json_body(request.body or b"")
-        except ValueError:
-            return error("The body is not JSON (UTF-8, valid Unicode): send a JSON object.")
+            body: Any = parse_json(request.body or b"")
+        except NotJson as exc:
+            return error(f"{exc} Send a JSON object.")
         try:
             item = parse_feedback(body, (await knowledge()).vocabulary)
         except BadRequest as exc:
@@ -185,20 +186,6 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
         return error("Something went wrong on the server; the log has the details.", 500)
 
     return app
-
-
-def mimetype(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
-def json_body(raw: bytes) -> Any:
-    """The body as JSON; ValueError when it is not JSON, nests too deep, or holds a lone surrogate ("\\ud800")."""
-    try:
-        value = json.loads(raw)
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (ValueError, RecursionError, UnicodeEncodeError) as exc:  # UnicodeDecodeError is a ValueError
-        raise ValueError(str(exc)) from None
-    return value
 
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

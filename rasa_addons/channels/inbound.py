@@ -2,8 +2,9 @@
 
 Plain Python: the launcher reads the size limit with it (and hands it to Rasa's Sanic as
 SANIC_REQUEST_MAX_SIZE / SANIC_WEBSOCKET_MAX_SIZE), the socket.io channel applies it to Engine.IO,
-and the REST channel checks each body with `check_rest_body` before Rasa sees it, so a bad request
-gets a 4xx that says what to send, never a 500 or a stack trace.
+the REST channel checks each body with `check_rest_body` before Rasa sees it, and the web server
+reads JSON bodies with `parse_json`: a bad request gets a 4xx that says what to send, never a 500
+or a stack trace.
 """
 
 from __future__ import annotations
@@ -53,13 +54,22 @@ def mimetype(content_type: Optional[str]) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def _unicode(value: Any) -> bool:
-    """True when every string in the value is valid Unicode (JSON may carry lone surrogates, "\\ud800")."""
+class NotJson(ValueError):
+    """A request body that is not usable JSON; the message says how."""
+
+
+def parse_json(body: bytes) -> Any:
+    """A request body's JSON. NotJson when it is not JSON in UTF-8, nests deeper than Python's parser
+    goes, or holds text that is not valid Unicode (JSON may escape a lone surrogate, "\\ud800")."""
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
+        raise NotJson("The body is not JSON in UTF-8.") from None
     try:
         json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except (UnicodeEncodeError, RecursionError, ValueError):
-        return False
-    return True
+    except UnicodeEncodeError:
+        raise NotJson("The body holds text that is not valid Unicode (a lone surrogate).") from None
+    return value
 
 
 def check_rest_body(content_type: Optional[str], body: bytes) -> RestBody | Refusal:
@@ -69,13 +79,11 @@ def check_rest_body(content_type: Optional[str], body: bytes) -> RestBody | Refu
     if not body.strip():
         return Refusal(HTTPStatus.BAD_REQUEST, f"The body is empty. {SHAPE}")
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
-        return Refusal(HTTPStatus.BAD_REQUEST, f"The body is not valid JSON (UTF-8). {SHAPE}")
+        data = parse_json(body)
+    except NotJson as exc:
+        return Refusal(HTTPStatus.BAD_REQUEST, f"{exc} {SHAPE}")
     if not isinstance(data, dict):
         return Refusal(HTTPStatus.BAD_REQUEST, f"The body is JSON, but not an object. {SHAPE}")
-    if not _unicode(data):
-        return Refusal(HTTPStatus.BAD_REQUEST, "The body holds text that is not valid Unicode (a lone surrogate).")
     sender, message, metadata = data.get("sender"), data.get("message"), data.get("metadata")
     if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
         return Refusal(HTTPStatus.BAD_REQUEST, f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 import pytest
 import yaml
@@ -123,7 +123,8 @@ def running_app() -> SimpleNamespace:
     return SimpleNamespace(ctx=SimpleNamespace(agent=SimpleNamespace(domain=SimpleNamespace(responses=domain_responses()))))
 
 
-def guarded(burst: int = 1) -> tuple[Guard, list[Message]]:
+def guarded(burst: int = 1) -> tuple[Callable[[Message], Awaitable[Any]], list[Message]]:
+    """A channel's rate-limited callback (the app running), and the messages that got through to Rasa."""
     processed: list[Message] = []
 
     async def on_new_message(message: Message) -> None:
@@ -131,15 +132,14 @@ def guarded(burst: int = 1) -> tuple[Guard, list[Message]]:
 
     guard = Guard("rest", RateLimiter(RateLimit(per_minute=1, burst=burst), Clock()))
     guard.bind(running_app(), None)
-    guard.handler = guard.wrap(on_new_message)  # type: ignore[attr-defined]
-    return guard, processed
+    return guard.wrap(on_new_message), processed  # type: ignore[arg-type]
 
 
 def test_over_the_limit_the_message_is_not_processed_and_the_sender_is_told_in_danish():
-    guard, processed = guarded(burst=1)
+    handler, processed = guarded(burst=1)
     first, second = Message("Hvordan håndterer ledere krydspres?", "s1"), Message("Og hvad så med borgerne?", "s1")
-    asyncio.run(guard.handler(first))
-    asyncio.run(guard.handler(second))
+    asyncio.run(handler(first))
+    asyncio.run(handler(second))
     assert processed == [first]
     (recipient, text), = second.output_channel.sent
     assert recipient == "s1" and text.startswith("Du har sendt mange beskeder på kort tid")
@@ -147,18 +147,18 @@ def test_over_the_limit_the_message_is_not_processed_and_the_sender_is_told_in_d
 
 
 def test_an_english_message_over_the_limit_is_told_in_english():
-    guard, _ = guarded(burst=1)
-    asyncio.run(guard.handler(Message("hello", "s2")))
+    handler, _ = guarded(burst=1)
+    asyncio.run(handler(Message("hello", "s2")))
     refused = Message("How do other leaders handle cross-pressure?", "s2")
-    asyncio.run(guard.handler(refused))
+    asyncio.run(handler(refused))
     assert refused.output_channel.sent[0][1].startswith("You have sent many messages in a short time")
 
 
 def test_a_failing_channel_does_not_make_the_refusal_fail():
-    guard, processed = guarded(burst=1)
-    asyncio.run(guard.handler(Message("hej", "s3")))
+    handler, processed = guarded(burst=1)
+    asyncio.run(handler(Message("hej", "s3")))
     broken = Message("hej igen", "s3", Output(fail=True))
-    asyncio.run(guard.handler(broken))  # no exception
+    asyncio.run(handler(broken))  # no exception
     assert len(processed) == 1
 
 
