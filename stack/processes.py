@@ -43,8 +43,6 @@ class Stack:
             if port_in_use(cfg.host, port):
                 raise StackError(f"{name}'s port {port} is in use: is Brobygger already running? Stop it, or choose "
                                  "other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT / BROBYGGER_WEB_PORT.")
-        cfg.log_dir.mkdir(parents=True, exist_ok=True)
-        cfg.run_dir.mkdir(parents=True, exist_ok=True)
         try:
             self.start_actions(warm=warm)
             self.start_rasa()
@@ -61,16 +59,19 @@ class Stack:
         if warm:
             warm_up(cfg)
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
+        """A Rasa server; a second one (another name and port) is a replica over the same stores."""
         cfg = self.config
+        port = port or cfg.rasa_port
+        cfg.run_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env}
         endpoints = write_endpoints(cfg, env)
         credentials = write_credentials(cfg, env)
-        self._spawn("rasa", [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
-                             "--port", str(cfg.rasa_port), "--credentials", str(credentials),
-                             "--endpoints", str(endpoints), "--cors", "*"],
+        self._spawn(name, [str(cfg.rasa_bin), "run", "--model", str(cfg.model), "--interface", cfg.host,
+                           "--port", str(port), "--credentials", str(credentials),
+                           "--endpoints", str(endpoints), "--cors", "*"],
                     {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir)})
-        self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
+        self.wait(name, f"http://{cfg.host}:{port}/", timeout=240)
 
     def start_web(self) -> None:
         """The chat page, source views and the quotes API; its socket.io client talks to Rasa's port."""
@@ -82,6 +83,7 @@ class Stack:
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str]) -> None:
         cfg = self.config
         env = {**os.environ, **QUIET, **self.env, **extra_env, "BROBYGGER_DATA_DIR": str(cfg.data_dir)}
+        cfg.log_dir.mkdir(parents=True, exist_ok=True)
         log = (cfg.log_dir / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(argv, cwd=cfg.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.DEVNULL, start_new_session=True)
@@ -113,6 +115,12 @@ class Stack:
             except subprocess.TimeoutExpired:
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait(5)
+
+    def kill(self, name: str) -> None:
+        """Kill a process at once (SIGKILL), as a crash would: no clean shutdown."""
+        proc = self.processes.pop(name)
+        _signal_group(proc, signal.SIGKILL)
+        proc.wait(10)
 
     def __enter__(self) -> "Stack":
         self.start()

@@ -33,20 +33,24 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 class Conversation:
     """One sender's conversation over REST."""
 
-    def __init__(self, stack: Stack) -> None:
-        self.url = f"{stack.config.rasa_url}/webhooks/rest/webhook"
+    def __init__(self, stack: Stack | str) -> None:
+        """A new sender talking to the stack's Rasa server, or to the Rasa server at a given address."""
+        self.url = f"{stack if isinstance(stack, str) else stack.config.rasa_url}/webhooks/rest/webhook"
         self.sender = f"test-{uuid.uuid4().hex[:10]}"
 
-    def raw(self, body: bytes, content_type: str = "application/json") -> tuple[int, str]:
-        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": content_type})
+    def raw(self, body: bytes, content_type: str = "application/json", rasa_url: str | None = None) -> tuple[int, str]:
+        url = f"{rasa_url}/webhooks/rest/webhook" if rasa_url else self.url
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
         try:
             with urllib.request.urlopen(request, timeout=120) as response:
                 return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode("utf-8", errors="replace")
 
-    def say(self, text: str) -> list[dict[str, Any]]:
-        status, body = self.raw(json.dumps({"sender": self.sender, "message": text}).encode("utf-8"))
+    def say(self, text: str, rasa_url: str | None = None) -> list[dict[str, Any]]:
+        """One turn; `rasa_url` sends it to another Rasa server (a replica) than the stack's own."""
+        status, body = self.raw(json.dumps({"sender": self.sender, "message": text}).encode("utf-8"),
+                                rasa_url=rasa_url)
         assert status == 200, body
         return json.loads(body)
 
