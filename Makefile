@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install web-assets chromium system-packages train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate
+.PHONY: help install web-assets chromium system-packages train index run chat test test-fast test-nlu validate eval eval-dialogue bench load clean-corpus calibrate
 
 help: ## show this help
 	@echo "Brobygger: a coach for Danish public-sector leaders, with cited quotes."
@@ -107,6 +107,9 @@ calibrate: $(STAMP) ## fit fusion weights and the abstain threshold (writes know
 
 bench: $(STAMP) $(MODEL) ## speed and memory figures, including turn latency through Rasa (printed)
 	$(PY) -m bench.run
+
+load: $(STAMP) $(MODEL) ## concurrent conversations against a local stack (USERS=50 TURNS=10 REPLICAS=1): turns/s, p50/p95, errors
+	$(PY) -m bench.load --users $(or $(USERS),50) --turns $(or $(TURNS),10) --replicas $(or $(REPLICAS),1)
 
 clean-corpus: $(STAMP) ## regenerate the cleaned copy of the bundled sources
 	$(VENV)/bin/brobygger clean
