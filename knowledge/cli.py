@@ -80,6 +80,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path, nargs="?", help="default: the bundled calibration set")
     s.add_argument("--write", action="store_true", help="save the result as the new defaults")
     s.set_defaults(run=cmd_calibrate)
+
+    s = sub.add_parser("forget", help="delete one person's conversation, feedback and unanswered questions")
+    s.add_argument("sender_id", help="the conversation's sender id (as in the tracker store)")
+    s.set_defaults(run=cmd_forget)
+
+    s = sub.add_parser("purge", help="delete conversations and records older than the retention period")
+    s.add_argument("--days", type=int, default=None,
+                   help="the retention period in days (default: BROBYGGER_RETENTION_DAYS, else 180)")
+    s.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    s.set_defaults(run=cmd_purge)
+
+    s = sub.add_parser("report", help="for editors: unanswered questions and unhelpful answers, by theme")
+    s.add_argument("--since", type=int, default=None, metavar="DAYS", help="only the last DAYS days")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=cmd_report)
     return p
 
 
@@ -258,6 +273,81 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     path = args.file or DEFAULT_SET
     print(calibrate(path, write=args.write))
     return 0
+
+
+def _records(action: Callable[[], int]) -> int:
+    """Run a command on the conversations' database; one that cannot be reached is a clear error (exit 1)."""
+    from records.db import RecordsUnavailable
+
+    try:
+        return action()
+    except RecordsUnavailable as exc:
+        print(f"brobygger: {exc}. Check BROBYGGER_DATABASE_URL and that the database is running.", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from records.privacy import forget
+
+    sender = args.sender_id.strip()
+    if not sender:
+        raise UsageError("give the sender id of the conversation to delete")
+
+    def run() -> int:
+        removed = forget(sender)
+        if removed.nothing:
+            print(f"Nothing is stored for {sender!r}: there was nothing to delete.")
+        else:
+            print(f"Deleted what was stored for {sender!r}: {removed.events} conversation events, "
+                  f"{removed.feedback} feedback, {removed.unanswered} unanswered questions.")
+        return 0
+
+    return _records(run)
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from records.privacy import purge
+    from records.settings import retention_days
+
+    if args.days is not None:
+        days = args.days
+    else:
+        try:
+            days = retention_days()
+        except ValueError as exc:
+            raise UsageError(str(exc)) from exc
+    if days < 1:
+        raise UsageError("--days must be at least 1")
+
+    def run() -> int:
+        removed = purge(days, dry_run=args.dry_run)
+        verb = "Would delete" if args.dry_run else "Deleted"
+        print(f"{verb} {removed.conversations} conversations ({removed.events} events) whose latest message is "
+              f"older than {days} days, {removed.feedback} feedback and {removed.unanswered} unanswered questions "
+              f"recorded before then.")
+        return 0
+
+    return _records(run)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from records.report import Where, build, to_text
+
+    if args.since is not None and args.since < 1:
+        raise UsageError("--since must be at least 1 day")
+
+    def run() -> int:
+        report = build(_where_passages_belong(), since_days=args.since)
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else to_text(report))
+        return 0
+
+    def _where_passages_belong() -> dict[str, Where]:
+        from knowledge.corpus import load_passages
+
+        _, passages = load_passages(_settings())
+        return {p.id: Where(p.theme, p.title) for p in passages}
+
+    return _records(run)
 
 
 if __name__ == "__main__":
