@@ -32,11 +32,6 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     running.stop()
 
 
-def database_of(stack: Stack) -> str:
-    """The database URL the stack's Rasa and action server use (the SQLite file in its data dir)."""
-    return database_url({"BROBYGGER_DATA_DIR": str(stack.config.data_dir)})
-
-
 class Conversation:
     """One sender's conversation over REST."""
 
@@ -74,3 +69,7 @@ def citations_of(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def conversation(stack: Stack) -> Conversation:
     return Conversation(stack)
 
+
+def database_of(stack: Stack) -> str:
+    """The database URL the stack's Rasa and action server use (the SQLite file in its data dir)."""
+    return database_url({"BROBYGGER_DATA_DIR": str(stack.config.data_dir)})
