@@ -16,6 +16,10 @@ class UsageError(Exception):
     """Bad input from the user: reported plainly, exit code 2."""
 
 
+class Failure(Exception):
+    """Something outside the user's input went wrong (e.g. the database is unreachable): exit code 1."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"brobygger: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (IndexProblem, ModelLoadError) as exc:
+    except (IndexProblem, ModelLoadError, Failure) as exc:
         print(f"brobygger: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -275,79 +279,64 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _records(action: Callable[[], int]) -> int:
-    """Run a command on the conversations' database; one that cannot be reached is a clear error (exit 1)."""
-    from records.db import RecordsUnavailable
-
-    try:
-        return action()
-    except RecordsUnavailable as exc:
-        print(f"brobygger: {exc}. Check BROBYGGER_DATABASE_URL and that the database is running.", file=sys.stderr)
-        return EXIT_FAILURE
+def _database_failure(exc: Exception) -> Failure:
+    return Failure(f"{exc}. Check BROBYGGER_DATABASE_URL and that the database is running.")
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
+    from records.db import RecordsUnavailable
     from records.privacy import forget
 
     sender = args.sender_id.strip()
     if not sender:
         raise UsageError("give the sender id of the conversation to delete")
-
-    def run() -> int:
+    try:
         removed = forget(sender)
-        if removed.nothing:
-            print(f"Nothing is stored for {sender!r}: there was nothing to delete.")
-        else:
-            print(f"Deleted what was stored for {sender!r}: {removed.events} conversation events, "
-                  f"{removed.feedback} feedback, {removed.unanswered} unanswered questions.")
-        return 0
-
-    return _records(run)
+    except RecordsUnavailable as exc:
+        raise _database_failure(exc) from None
+    if removed.nothing:
+        print(f"Nothing is stored for {sender!r}: there was nothing to delete.")
+    else:
+        print(f"Deleted what was stored for {sender!r}: {removed.events} conversation events, "
+              f"{removed.feedback} feedback, {removed.unanswered} unanswered questions.")
+    return 0
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
+    from records.db import RecordsUnavailable
     from records.privacy import purge
     from records.settings import retention_days
 
-    if args.days is not None:
-        days = args.days
-    else:
-        try:
-            days = retention_days()
-        except ValueError as exc:
-            raise UsageError(str(exc)) from exc
+    try:
+        days = retention_days() if args.days is None else args.days
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     if days < 1:
         raise UsageError("--days must be at least 1")
-
-    def run() -> int:
+    try:
         removed = purge(days, dry_run=args.dry_run)
-        verb = "Would delete" if args.dry_run else "Deleted"
-        print(f"{verb} {removed.conversations} conversations ({removed.events} events) whose latest message is "
-              f"older than {days} days, {removed.feedback} feedback and {removed.unanswered} unanswered questions "
-              f"recorded before then.")
-        return 0
-
-    return _records(run)
+    except RecordsUnavailable as exc:
+        raise _database_failure(exc) from None
+    print(f"{'Would delete' if args.dry_run else 'Deleted'} {removed.conversations} conversations "
+          f"({removed.events} events) whose latest message is older than {days} days, {removed.feedback} feedback "
+          f"and {removed.unanswered} unanswered questions recorded before then.")
+    return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from knowledge.corpus import load_passages
+    from records.db import RecordsUnavailable
     from records.report import Where, build, to_text
 
     if args.since is not None and args.since < 1:
         raise UsageError("--since must be at least 1 day")
-
-    def run() -> int:
-        report = build(_where_passages_belong(), since_days=args.since)
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else to_text(report))
-        return 0
-
-    def _where_passages_belong() -> dict[str, Where]:
-        from knowledge.corpus import load_passages
-
-        _, passages = load_passages(_settings())
-        return {p.id: Where(p.theme, p.title) for p in passages}
-
-    return _records(run)
+    _, passages = load_passages(_settings())  # the corpus, not the index: no model needed
+    try:
+        report = build({p.id: Where(p.theme, p.title) for p in passages}, since_days=args.since)
+    except RecordsUnavailable as exc:
+        raise _database_failure(exc) from None
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else to_text(report))
+    return 0
 
 
 if __name__ == "__main__":
