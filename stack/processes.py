@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import yaml
 
@@ -22,6 +22,9 @@ from stack.config import StackConfig
 
 QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "TOKENIZERS_PARALLELISM": "false",
          "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
+
+
+COMPONENTS = ("actions", "rasa", "web")
 
 
 class StackError(RuntimeError):
@@ -34,19 +37,23 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)  # extra environment for both processes
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def start(self, warm: bool = True) -> None:
+    def start(self, warm: bool = True, only: Collection[str] = COMPONENTS) -> None:
+        """Start the components (all three by default; one alone for a deployment that spreads them out)."""
         cfg = self.config
-        if not cfg.model.exists():
+        if "rasa" in only and not cfg.model.exists():
             raise StackError(f"No trained Rasa model at {cfg.model}: run `make train` (or `make run`, which trains).")
-        for name, port in (("Rasa", cfg.rasa_port), ("The action server", cfg.action_port),
-                           ("The web server", cfg.web_port)):
-            if port_in_use(cfg.host, port):
+        for component, name, port in (("rasa", "Rasa", cfg.rasa_port), ("actions", "The action server", cfg.action_port),
+                                      ("web", "The web server", cfg.web_port)):
+            if component in only and port_in_use(cfg.host, port):
                 raise StackError(f"{name}'s port {port} is in use: is Brobygger already running? Stop it, or choose "
                                  "other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT / BROBYGGER_WEB_PORT.")
         try:
-            self.start_actions(warm=warm)
-            self.start_rasa()
-            self.start_web()
+            if "actions" in only:
+                self.start_actions(warm=warm)
+            if "rasa" in only:
+                self.start_rasa()
+            if "web" in only:
+                self.start_web()
         except BaseException:
             self.stop()
             raise
