@@ -21,7 +21,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install web-assets chromium train index run chat test test-fast test-nlu validate eval eval-dialogue bench clean-corpus calibrate audit
+.PHONY: help install web-assets chromium system-packages train index run chat test test-fast test-nlu validate eval eval-dialogue bench load clean-corpus calibrate audit
 
 help: ## show this help
 	@echo "Brobygger: a coach for Danish public-sector leaders, with cited quotes."
@@ -54,12 +54,16 @@ $(SOCKETIO_JS):
 
 web-assets: $(SOCKETIO_JS) ## fetch the widget's socket.io client from the npm registry (when missing)
 
-# Debian's chromium, for the browser tests (driven by playwright; never `playwright install`).
-$(CHROMIUM):
-	$(SUDO) apt-get update
-	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y chromium
+# Debian's packages the tests use: chromium for the browser tests (driven by playwright; never
+# `playwright install`), PostgreSQL and Redis for the scale-out tests (the tests start their own servers).
+SYSTEM_PACKAGES := $(if $(wildcard $(CHROMIUM)),,chromium) \
+	$(if $(wildcard /usr/lib/postgresql/*/bin/postgres),,postgresql) \
+	$(if $(wildcard /usr/bin/redis-server),,redis-server)
+system-packages: ## install Debian's chromium, PostgreSQL and Redis for the tests (only those missing)
+	@if [ -n "$(strip $(SYSTEM_PACKAGES))" ]; then \
+	  $(SUDO) apt-get update && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y $(SYSTEM_PACKAGES); fi
 
-chromium: $(CHROMIUM) ## install Debian's chromium for the browser tests (when missing)
+chromium: system-packages
 
 # Trained when missing or older than the training data, domain, config or Rasa-side code.
 $(MODEL): $(RASA_STAMP) $(TRAINING)
@@ -79,7 +83,7 @@ chat: $(STAMP) $(MODEL) ## start Brobygger and chat with it in the terminal
 	@$(VENV)/bin/brobygger index
 	@$(PY) -m stack chat
 
-test: $(STAMP) $(MODEL) $(SOCKETIO_JS) $(CHROMIUM) ## run all tests (unit, conversation stories, end-to-end over REST and in a browser)
+test: $(STAMP) $(MODEL) $(SOCKETIO_JS) system-packages ## run all tests (unit, stories, end-to-end over REST, in a browser, on PostgreSQL and Redis)
 	$(PY) -m pytest -q
 
 validate: $(RASA_STAMP) ## check the training data and domain (rasa data validate)
@@ -108,6 +112,9 @@ calibrate: $(STAMP) ## fit fusion weights and the abstain threshold (writes know
 
 bench: $(STAMP) $(MODEL) ## speed and memory figures, including turn latency through Rasa (printed)
 	$(PY) -m bench.run
+
+load: $(STAMP) $(MODEL) ## concurrent conversations against a local stack (USERS=50 TURNS=10 REPLICAS=1): turns/s, p50/p95, errors
+	$(PY) -m bench.load --users $(or $(USERS),50) --turns $(or $(TURNS),10) --replicas $(or $(REPLICAS),1)
 
 clean-corpus: $(STAMP) ## regenerate the cleaned copy of the bundled sources
 	$(VENV)/bin/brobygger clean

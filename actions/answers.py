@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+
 from rasa_sdk.events import EventType
 
 from actions.base import KnowledgeAction, Turn, searcher
 from knowledge import coach
+from knowledge.coach import Reply
+from records import unanswered
+from records.db import RecordsUnavailable
+
+log = logging.getLogger(__name__)
 
 # Intents for which a message is answered only when retrieval is quite sure it is about leadership.
 DOUBTFUL = ("out_of_scope", "nlu_fallback", "chitchat")
@@ -23,8 +30,24 @@ def answer(turn: Turn) -> list[EventType]:
         return turn.show("tpl_answer_lead", reply)
     if turn.intent == "nlu_fallback":
         turn.say("utter_rephrase")
-    else:
-        turn.say("utter_abstain", topics=topics_phrase(turn))
+        return []
+    return abstain(turn, reply)
+
+
+def abstain(turn: Turn, reply: Reply) -> list[EventType]:
+    """The sources do not answer it: say so, and keep the question for the editors' report."""
+    turn.say("utter_abstain", topics=topics_phrase(turn))
+    nearest = reply.nearest
+    item = unanswered.Unanswered(
+        sender=turn.tracker.sender_id, question=reply.query or turn.text, language=turn.language,
+        passage_id=nearest.id if nearest else "", theme=nearest.theme if nearest else "",
+        document=nearest.title if nearest else "",
+    )
+    if item.question.strip():
+        try:
+            unanswered.record(item)
+        except RecordsUnavailable as exc:  # the leader still gets the reply; the report misses one question
+            log.warning("An unanswered question could not be kept: %s", exc)
     return []
 
 
@@ -51,8 +74,7 @@ class ActionQuote(KnowledgeAction):
             turn.say("utter_need_topic")
             return []
         if not reply.found:
-            turn.say("utter_abstain", topics=topics_phrase(turn))
-            return []
+            return abstain(turn, reply)
         return turn.show("tpl_quote_lead", reply)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa_sdk.events import EventType
 
 from actions.base import KnowledgeAction, Turn
-from knowledge.feedback import Feedback, record
+from records.feedback import Feedback, record
 
 
 class ActionFeedback(KnowledgeAction):

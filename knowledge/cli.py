@@ -16,6 +16,10 @@ class UsageError(Exception):
     """Bad input from the user: reported plainly, exit code 2."""
 
 
+class Failure(Exception):
+    """Something outside the user's input went wrong (e.g. the database is unreachable): exit code 1."""
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
@@ -30,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"brobygger: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except (IndexProblem, ModelLoadError) as exc:
+    except (IndexProblem, ModelLoadError, Failure) as exc:
         print(f"brobygger: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -80,6 +84,21 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("file", type=Path, nargs="?", help="default: the bundled calibration set")
     s.add_argument("--write", action="store_true", help="save the result as the new defaults")
     s.set_defaults(run=cmd_calibrate)
+
+    s = sub.add_parser("forget", help="delete one person's conversation, feedback and unanswered questions")
+    s.add_argument("sender_id", help="the conversation's sender id (as in the tracker store)")
+    s.set_defaults(run=cmd_forget)
+
+    s = sub.add_parser("purge", help="delete conversations and records older than the retention period")
+    s.add_argument("--days", type=int, default=None,
+                   help="the retention period in days (default: BROBYGGER_RETENTION_DAYS, else 180)")
+    s.add_argument("--dry-run", action="store_true", help="only count what would be deleted")
+    s.set_defaults(run=cmd_purge)
+
+    s = sub.add_parser("report", help="for editors: unanswered questions and unhelpful answers, by theme")
+    s.add_argument("--since", type=int, default=None, metavar="DAYS", help="only the last DAYS days")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(run=cmd_report)
     return p
 
 
@@ -257,6 +276,66 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     path = args.file or DEFAULT_SET
     print(calibrate(path, write=args.write))
+    return 0
+
+
+def _database_failure(exc: Exception) -> Failure:
+    return Failure(f"{exc}. Check BROBYGGER_DATABASE_URL and that the database is running.")
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from records.db import RecordsUnavailable
+    from records.privacy import forget
+
+    sender = args.sender_id.strip()
+    if not sender:
+        raise UsageError("give the sender id of the conversation to delete")
+    try:
+        removed = forget(sender)
+    except RecordsUnavailable as exc:
+        raise _database_failure(exc) from None
+    if removed.nothing:
+        print(f"Nothing is stored for {sender!r}: there was nothing to delete.")
+    else:
+        print(f"Deleted what was stored for {sender!r}: {removed.events} conversation events, "
+              f"{removed.feedback} feedback, {removed.unanswered} unanswered questions.")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from records.db import RecordsUnavailable
+    from records.privacy import purge
+    from records.settings import retention_days
+
+    try:
+        days = retention_days() if args.days is None else args.days
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if days < 1:
+        raise UsageError("--days must be at least 1")
+    try:
+        removed = purge(days, dry_run=args.dry_run)
+    except RecordsUnavailable as exc:
+        raise _database_failure(exc) from None
+    print(f"{'Would delete' if args.dry_run else 'Deleted'} {removed.conversations} conversations "
+          f"({removed.events} events) whose latest message is older than {days} days, {removed.feedback} feedback "
+          f"and {removed.unanswered} unanswered questions recorded before then.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from knowledge.corpus import load_passages
+    from records.db import RecordsUnavailable
+    from records.report import Where, build, to_text
+
+    if args.since is not None and args.since < 1:
+        raise UsageError("--since must be at least 1 day")
+    _, passages = load_passages(_settings())  # the corpus, not the index: no model needed
+    try:
+        report = build({p.id: Where(p.theme, p.title) for p in passages}, since_days=args.since)
+    except RecordsUnavailable as exc:
+        raise _database_failure(exc) from None
+    print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else to_text(report))
     return 0
 
 

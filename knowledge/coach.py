@@ -114,6 +114,7 @@ class Reply:
     query: str = ""
     quotes: tuple[Quote, ...] = ()
     number: int = 0
+    nearest: Passage | None = None  # when abstaining: the closest passage found (never shown; for the editors' report)
 
     @property
     def found(self) -> bool:
@@ -166,7 +167,7 @@ def answer_question(searcher: Searcher, text: str, strict: bool = False, languag
         return Reply("abstain", text)
     needed = max(STRICT_CONFIDENCE, searcher.weights.abstain_threshold) if strict else 0.0
     if result.abstain or not result.hits or result.confidence < needed:
-        return Reply("abstain", text)
+        return Reply("abstain", text, nearest=_nearest(result))
     return Reply("answer", text, _citations(searcher, result, language or result.language))
 
 
@@ -176,7 +177,7 @@ def quote_request(searcher: Searcher, text: str, memory: Memory, language: str =
     if has_topic(text):
         result = _search(searcher, text, k=8)
         if result is None or result.abstain or not result.hits:
-            return Reply("abstain", text)
+            return Reply("abstain", text, nearest=_nearest(result))
         spoken = [h for h in result.hits if _is_spoken(h.passage)] or result.hits
         best = spoken[0].passage
         return Reply("quote", text, (_quote(1, best, _full(searcher, best), lang),))
@@ -399,6 +400,10 @@ def _search(searcher: Searcher, text: str, k: int) -> SearchResult | None:
         return searcher.search(text, k=k)
     except EmptyQuery:
         return None
+
+
+def _nearest(result: SearchResult | None) -> Passage | None:
+    return result.hits[0].passage if result is not None and result.hits else None
 
 
 def _citations(searcher: Searcher, result: SearchResult, language: str) -> tuple[Quote, ...]:

@@ -38,7 +38,13 @@ def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = 
     if build_if_missing and not index.exists(settings.index_dir):
         print("No index yet: building it (once).", file=sys.stderr)
         return build_index(settings, embedder, passages=passages)
-    loaded = index.load(settings.index_dir, embedder.model_id)
+    try:
+        loaded = index.load(settings.index_dir, embedder.model_id)
+    except index.IndexDamaged as exc:
+        if not build_if_missing:
+            raise
+        print(f"{exc.problem} Building it again now.", file=sys.stderr)
+        return build_index(settings, embedder, rebuild=True, passages=passages)
     if loaded.manifest.get("corpus_hash") != expected:
         print("The documents changed since the index was built: updating it.", file=sys.stderr)
         return build_index(settings, embedder, passages=passages)

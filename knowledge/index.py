@@ -38,6 +38,14 @@ class IndexProblem(RuntimeError):
     """The index is missing, corrupted or does not match the configuration."""
 
 
+class IndexDamaged(IndexProblem):
+    """Files of the index are missing, unreadable or disagree: building it again from the corpus repairs it."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(f"{problem} Run `{REBUILD_COMMAND}` to build it again.")
+
+
 
 
 @dataclass
@@ -174,7 +182,7 @@ def load(directory: Path, model_id: str, expected_corpus_hash: str | None = None
     except FileNotFoundError as exc:
         raise IndexProblem(f"No index at {directory}. Run `brobygger index` to build it.") from exc
     except (OSError, ValueError) as exc:
-        raise IndexProblem(f"The index manifest at {directory} is unreadable ({exc}). {fix}") from exc
+        raise IndexDamaged(f"The index manifest at {directory} is unreadable ({exc}).") from exc
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexProblem(
             f"The index at {directory} has format {manifest.get('format_version')}, this version reads {FORMAT_VERSION}. {fix}"
@@ -203,10 +211,10 @@ def load(directory: Path, model_id: str, expected_corpus_hash: str | None = None
         bm25_meta = BM25.load(directory, prefix="bm25_meta")
         lexicon = frozenset(json.loads((directory / "lexicon.json").read_text(encoding="utf-8")))
     except Exception as exc:  # numpy, faiss and json raise many kinds on damaged files
-        raise IndexProblem(f"The index at {directory} is damaged ({type(exc).__name__}: {exc}). {fix}") from exc
+        raise IndexDamaged(f"The index at {directory} is damaged ({type(exc).__name__}: {exc}).") from exc
     n = manifest.get("passages")
     if not (len(passages) == n == vectors.shape[0] == fi.ntotal == bm25.n_docs == bm25_meta.n_docs) or (
         n and vectors.shape[1] != manifest.get("dimensions")
     ):
-        raise IndexProblem(f"The index at {directory} is inconsistent (its files disagree on the passages). {fix}")
+        raise IndexDamaged(f"The index at {directory} is inconsistent (its files disagree on the passages).")
     return Index(directory, manifest, passages, vectors, fi, bm25, Analyzer(lexicon), bm25_meta)

@@ -4,7 +4,9 @@
   directory. Connections are checked before use, so a restarted PostgreSQL is reconnected to on the next
   turn. Personal data (CPR numbers, e-mail addresses, phone numbers) is redacted before an event is stored.
 - `RedisLocks`: conversation locks in Redis at BROBYGGER_REDIS_URL, so several Rasa servers can serve the
-  same conversations one turn at a time.
+  same conversations one turn at a time. Rasa's own Redis lock store reads, changes and writes its ticket
+  queue in separate steps: two servers taking a ticket at the same moment both got the turn, and one turn's
+  events were lost. Here each of those steps holds a short Redis mutex for the conversation.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, ContextManager
 from urllib.parse import unquote, urlsplit
 
 import sqlalchemy as sa
-from rasa.core.lock_store import RedisLockStore
+from rasa.core.lock_store import LOCK_LIFETIME, RedisLockStore
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -75,3 +77,18 @@ class RedisLocks(RedisLockStore):
                          password=unquote(parts.password) if parts.password else None,
                          use_ssl=parts.scheme == "rediss", key_prefix="brobygger")
         logger.info("Conversation locks are kept in Redis at %s:%s.", parts.hostname, parts.port or 6379)
+
+    def _mutex(self, conversation_id: str) -> ContextManager[Any]:
+        return self.red.lock(f"{self.key_prefix}mutex:{conversation_id}", timeout=10, blocking_timeout=10)
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        with self._mutex(conversation_id):
+            return super().issue_ticket(conversation_id, lock_lifetime)
+
+    def update_lock(self, conversation_id: str) -> None:
+        with self._mutex(conversation_id):
+            super().update_lock(conversation_id)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        with self._mutex(conversation_id):
+            super().cleanup(conversation_id, ticket_number)

@@ -25,3 +25,17 @@ def redis_url(env: Mapping[str, str] | None = None) -> str | None:
     """BROBYGGER_REDIS_URL (e.g. redis://:pw@host:6379/0) for the lock store shared by several Rasa servers."""
     env = os.environ if env is None else env
     return env.get("BROBYGGER_REDIS_URL", "").strip() or None
+
+
+DEFAULT_RETENTION_DAYS = 180
+
+
+def retention_days(env: Mapping[str, str] | None = None) -> int:
+    """BROBYGGER_RETENTION_DAYS: conversations and records older than this many days are deleted by the purge."""
+    env = os.environ if env is None else env
+    raw = env.get("BROBYGGER_RETENTION_DAYS", "").strip()
+    if not raw:
+        return DEFAULT_RETENTION_DAYS
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(f"BROBYGGER_RETENTION_DAYS must be a whole number of days, at least 1, not {raw!r}.")
+    return int(raw)

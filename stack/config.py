@@ -51,7 +51,8 @@ class StackConfig:
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}"
+        """Where Rasa finds the action server: BROBYGGER_ACTION_URL when it runs elsewhere, else this host."""
+        return os.environ.get("BROBYGGER_ACTION_URL", "").strip().rstrip("/") or f"http://{self.host}:{self.action_port}"
 
     @property
     def run_dir(self) -> Path:

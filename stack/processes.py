@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 import yaml
 
@@ -25,6 +25,9 @@ QUIET = {"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2", "TOKENI
          "HF_HUB_OFFLINE": "1", "PYTHONUNBUFFERED": "1"}
 
 
+COMPONENTS = ("actions", "rasa", "web")
+
+
 class StackError(RuntimeError):
     """The stack could not start; the message says why and what to do."""
 
@@ -35,21 +38,23 @@ class Stack:
     env: dict[str, str] = field(default_factory=dict)  # extra environment for both processes
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def start(self, warm: bool = True) -> None:
+    def start(self, warm: bool = True, only: Collection[str] = COMPONENTS) -> None:
+        """Start the components (all three by default; one alone for a deployment that spreads them out)."""
         cfg = self.config
-        if not cfg.model.exists():
+        if "rasa" in only and not cfg.model.exists():
             raise StackError(f"No trained Rasa model at {cfg.model}: run `make train` (or `make run`, which trains).")
-        for name, port in (("Rasa", cfg.rasa_port), ("The action server", cfg.action_port),
-                           ("The web server", cfg.web_port)):
-            if port_in_use(cfg.host, port):
+        for component, name, port in (("rasa", "Rasa", cfg.rasa_port), ("actions", "The action server", cfg.action_port),
+                                      ("web", "The web server", cfg.web_port)):
+            if component in only and port_in_use(cfg.host, port):
                 raise StackError(f"{name}'s port {port} is in use: is Brobygger already running? Stop it, or choose "
                                  "other ports with BROBYGGER_RASA_PORT / BROBYGGER_ACTION_PORT / BROBYGGER_WEB_PORT.")
-        cfg.log_dir.mkdir(parents=True, exist_ok=True)
-        cfg.run_dir.mkdir(parents=True, exist_ok=True)
         try:
-            self.start_actions(warm=warm)
-            self.start_rasa()
-            self.start_web()
+            if "actions" in only:
+                self.start_actions(warm=warm)
+            if "rasa" in only:
+                self.start_rasa()
+            if "web" in only:
+                self.start_web()
         except BaseException:
             self.stop()
             raise
@@ -62,17 +67,20 @@ class Stack:
         if warm:
             warm_up(cfg)
 
-    def start_rasa(self) -> None:
+    def start_rasa(self, name: str = "rasa", port: int | None = None) -> None:
+        """A Rasa server; a second one (another name and port) is a replica over the same stores."""
         cfg = self.config
+        port = port or cfg.rasa_port
+        cfg.run_dir.mkdir(parents=True, exist_ok=True)
         env = {**os.environ, **self.env}
         endpoints = write_endpoints(cfg, env)
         credentials = write_credentials(cfg, env)
         secure = secure_launch(cfg, env)  # stack.security: API token, CORS, request size
-        self._spawn("rasa", [*secure.command, "run", "--model", str(cfg.model), "--interface", cfg.host,
-                             "--port", str(cfg.rasa_port), "--credentials", str(credentials),
-                             "--endpoints", str(endpoints), *secure.args],
+        self._spawn(name, [*secure.command, "run", "--model", str(cfg.model), "--interface", cfg.host,
+                           "--port", str(port), "--credentials", str(credentials),
+                           "--endpoints", str(endpoints), *secure.args],
                     {"PYTHONPATH": str(cfg.root), "HOME": os.environ.get("HOME") or str(cfg.run_dir), **secure.env})
-        self.wait("rasa", f"{cfg.rasa_url}/", timeout=240)
+        self.wait(name, f"http://{cfg.host}:{port}/", timeout=240)
 
     def start_web(self) -> None:
         """The chat page, source views and the quotes API; its socket.io client talks to Rasa's port."""
@@ -84,6 +92,7 @@ class Stack:
     def _spawn(self, name: str, argv: list[str], extra_env: dict[str, str]) -> None:
         cfg = self.config
         env = {**os.environ, **QUIET, **self.env, **extra_env, "BROBYGGER_DATA_DIR": str(cfg.data_dir)}
+        cfg.log_dir.mkdir(parents=True, exist_ok=True)
         log = (cfg.log_dir / f"{name}.log").open("ab")
         self.processes[name] = subprocess.Popen(argv, cwd=cfg.root, env=env, stdout=log, stderr=subprocess.STDOUT,
                                                 stdin=subprocess.DEVNULL, start_new_session=True)
@@ -115,6 +124,12 @@ class Stack:
             except subprocess.TimeoutExpired:
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait(5)
+
+    def kill(self, name: str) -> None:
+        """Kill a process at once (SIGKILL), as a crash would: no clean shutdown."""
+        proc = self.processes.pop(name)
+        _signal_group(proc, signal.SIGKILL)
+        proc.wait(10)
 
     def __enter__(self) -> "Stack":
         self.start()

@@ -23,7 +23,8 @@ FAKE_MODEL = "fake-64"
 @pytest.fixture(autouse=True)
 def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Every test sees its own data dir and the fake model; cached settings and searchers are reset."""
-    for name in ("BROBYGGER_ANN_THRESHOLD", "BROBYGGER_TOP_K", "BROBYGGER_MAX_QUERY_CHARS"):
+    for name in ("BROBYGGER_ANN_THRESHOLD", "BROBYGGER_TOP_K", "BROBYGGER_MAX_QUERY_CHARS", "BROBYGGER_DATABASE_URL",
+                 "BROBYGGER_RETENTION_DAYS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("BROBYGGER_DATA_DIR", str(tmp_path / "env-data"))
     monkeypatch.setenv("BROBYGGER_MODEL", FAKE_MODEL)

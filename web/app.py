@@ -18,11 +18,12 @@ from urllib.parse import parse_qs, unquote
 from sanic import Request, Sanic, response
 from sanic.exceptions import NotFound, SanicException
 
-from knowledge import feedback
 from knowledge.search import Searcher
 from knowledge.settings import Settings, get_settings
 from rasa_addons.channels.inbound import NotJson, mimetype, parse_json
 from rasa_addons.channels.origins import Origins
+from records import feedback
+from records.db import RecordsUnavailable
 from web import openapi
 from web.quotes import BadRequest, Vocabulary, parse_feedback, parse_query, search_quotes
 from web.sources import Documents, render_source
@@ -167,7 +168,11 @@ def create_app(config: WebConfig, make_searcher: Callable[[], Searcher] | None =
             item = parse_feedback(body, (await knowledge()).vocabulary)
         except BadRequest as exc:
             return error(str(exc))
-        await asyncio.get_running_loop().run_in_executor(None, feedback.record, item, settings)
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, feedback.record, item)
+        except RecordsUnavailable as exc:
+            log.warning("Feedback could not be stored: %s", exc)
+            return error("The feedback could not be stored just now; please try again later.", 503)
         return response.json({"stored": True}, status=201)
 
     @app.exception(NotFound)

@@ -38,7 +38,7 @@ def document(max_query_chars: int) -> dict[str, Any]:
                     "schema": {"$ref": "#/components/schemas/Feedback"}}}},
                 "responses": {"201": {"description": "Stored.", "content": {"application/json": {
                     "schema": {"type": "object", "properties": {"stored": {"type": "boolean"}}}}}},
-                              "400": _ERROR},
+                              "400": _ERROR, "503": {**_ERROR, "description": "The database could not be reached; try again later."}},
             }},
             "/sources/{passage_id}": {"get": {
                 "summary": "The passage in its document, highlighted (HTML)",

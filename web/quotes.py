@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from knowledge.answer import label
-from knowledge.feedback import Feedback
+from records.feedback import Feedback
 from knowledge.passage import Passage, strip_markup
 from knowledge.search import Filters, Searcher
 

@@ -196,3 +196,43 @@ def test_a_follow_up_that_names_a_new_subject_is_answered_as_a_question(make_tra
         events = run(action, dispatcher, make_tracker(text, intent=intent, slots=slots), domain)
         assert texts(dispatcher)[0].startswith("Det siger kilderne om dit spørgsmål:")
         assert slots_of(events)["last_query"] == text
+
+
+def test_a_question_the_sources_do_not_answer_is_kept_for_the_editors(make_tracker, dispatcher, domain, bundled_searcher):
+    from records import unanswered
+
+    run(ActionAnswer(), dispatcher, make_tracker("xqzv blorf wuggle? Ring 20 30 40 50", intent="out_of_scope"), domain)
+    assert texts(dispatcher)[0].startswith("Det svarer kilderne ikke på")
+    (item,) = list(unanswered.read_all())
+    assert item.sender == "test-user" and item.language == "da"
+    assert item.question == "xqzv blorf wuggle? Ring [telefon]"  # redacted
+    nearest = {p.id: p for p in bundled_searcher.index.passages}[item.passage_id]  # the closest passage found
+    assert (item.theme, item.document) == (nearest.theme, nearest.title) and item.document
+
+
+def test_answered_questions_and_rephrase_requests_are_not_kept(make_tracker, dispatcher, domain):
+    from records import unanswered
+
+    answered(make_tracker, dispatcher, domain)
+    run(ActionAnswer(), dispatcher, make_tracker("xqzv blorf", intent="nlu_fallback"), domain)
+    assert list(unanswered.read_all()) == []
+
+
+def test_a_quote_about_a_topic_the_sources_lack_is_kept_with_the_nearest_theme(make_tracker, dispatcher, domain,
+                                                                              bundled_searcher, monkeypatch):
+    from knowledge import coach
+    from records import unanswered
+
+    themed = next(p for p in bundled_searcher.index.passages if p.theme)
+    monkeypatch.setattr(coach, "quote_request", lambda *a, **k: coach.Reply("abstain", "citat om vejret", nearest=themed))
+    run(ActionQuote(), dispatcher, make_tracker("giv mig et citat om vejret", intent="ask_quote"), domain)
+    assert texts(dispatcher)[0].startswith("Det svarer kilderne ikke på")
+    (item,) = list(unanswered.read_all())
+    assert (item.question, item.theme, item.document) == ("citat om vejret", themed.theme, themed.title)
+
+
+def test_the_leader_gets_the_reply_when_the_database_is_down(make_tracker, dispatcher, domain, monkeypatch, tmp_path):
+    (tmp_path / "not-a-dir").write_text("a file where the database's directory should be")
+    monkeypatch.setenv("BROBYGGER_DATABASE_URL", f"sqlite:///{tmp_path / 'not-a-dir' / 'tracker.db'}")
+    run(ActionAnswer(), dispatcher, make_tracker("xqzv blorf wuggle", intent="out_of_scope"), domain)
+    assert texts(dispatcher)[0].startswith("Det svarer kilderne ikke på")

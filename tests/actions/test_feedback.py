@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from actions.feedback import ActionFeedback
-from knowledge.feedback import read_all
+from records.feedback import read_all
 from tests.actions.conftest import run
 
 LAST = {"last_query": "krydspres", "last_quotes": [{"n": 1, "id": "stafet:abc", "source": "s", "title": "t",

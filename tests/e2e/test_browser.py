@@ -8,10 +8,10 @@ from typing import Iterator
 
 import pytest
 
-from knowledge import feedback
-from knowledge.settings import Settings
+from records import feedback
 from stack.processes import Stack
 from tests.e2e.browser import ARGS, ensure_chromium
+from tests.e2e.conftest import database_of
 from web.app import SOCKETIO_JS
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -72,7 +72,7 @@ def test_a_question_gets_quote_cards_with_sources_and_feedback_is_stored(page, s
     answer.get_by_label("Fortæl gerne hvorfor (valgfrit)").fill("Præcist og brugbart")
     answer.get_by_role("button", name="Ja, det hjalp").click()
     expect(answer.locator(".thanks")).to_be_visible()
-    stored = [f for f in feedback.read_all(Settings(data_dir=stack.config.data_dir)) if f.comment == "Præcist og brugbart"]
+    stored = [f for f in feedback.read_all(database_of(stack)) if f.comment == "Præcist og brugbart"]
     assert len(stored) == 1 and stored[0].helpful is True and stored[0].query == QUESTION
     from urllib.parse import unquote
 

@@ -113,3 +113,11 @@ def test_topics_list_documents_and_themes(bundled_searcher):
     found = coach.topics(bundled_searcher)
     assert "Ledelse til gavn for borgerne" in found.documents and "krydspres" in found.themes
     assert len(found.documents) == len(set(found.documents))
+
+
+def test_an_abstaining_reply_names_the_nearest_passage_but_quotes_nothing(bundled_searcher):
+    text = "xqzv blorf wuggle"
+    reply = coach.answer_question(bundled_searcher, text, strict=True)
+    assert reply.kind == "abstain" and not reply.found
+    assert reply.nearest is not None and reply.nearest.id == bundled_searcher.search(text, k=8).hits[0].passage.id
+    assert coach.answer_question(bundled_searcher, "Hvordan håndterer ledere krydspres?").nearest is None

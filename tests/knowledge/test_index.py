@@ -241,3 +241,22 @@ def test_open_index_builds_when_missing_and_updates_when_documents_change(settin
     updated = engine.open_index(settings, e)
     new = [p for p in updated.passages if p.source == "nyhed.md"]
     assert new and e.texts_embedded == len(first.passages) + len(new)
+
+
+@pytest.mark.parametrize("lost", ["faiss.index", "vectors.npy", "passages.jsonl"])
+def test_open_index_rebuilds_an_index_whose_files_are_missing(settings, capsys, lost):
+    from knowledge import engine
+
+    first = engine.open_index(settings, FakeEmbedder(64))
+    (settings.index_dir / lost).unlink()
+    again = engine.open_index(settings, FakeEmbedder(64))
+    assert len(again.passages) == len(first.passages) and (settings.index_dir / lost).exists()
+    assert "damaged" in capsys.readouterr().err  # one clear line in the log says what happened
+
+
+def test_open_index_does_not_rebuild_for_another_model(settings):
+    from knowledge import engine
+
+    engine.open_index(settings, FakeEmbedder(64))
+    with pytest.raises(index.IndexProblem, match=REBUILD.replace(" ", r"\s")):
+        engine.open_index(settings, FakeEmbedder(32))

@@ -86,3 +86,22 @@ def test_the_web_port_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch
     assert StackConfig.from_env().web_port == 8181
     monkeypatch.delenv("BROBYGGER_WEB_PORT")
     assert StackConfig.from_env().web_port == 8080
+
+
+def test_one_component_alone_starts_without_the_others(tmp_path: Path):
+    """`python -m stack run --only web`: no Rasa model needed, and only the web server runs."""
+    cfg = StackConfig(ROOT, "127.0.0.1", free_port(), free_port(), tmp_path / "no-model.tar.gz", tmp_path,
+                      web_port=free_port())
+    stack = Stack(cfg)
+    try:
+        stack.start(only=("web",))
+        assert list(stack.processes) == ["web"] and port_in_use(cfg.host, cfg.web_port)
+        assert not port_in_use(cfg.host, cfg.rasa_port) and not port_in_use(cfg.host, cfg.action_port)
+    finally:
+        stack.stop()
+
+
+def test_the_action_server_address_can_be_another_host(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
+    monkeypatch.setenv("BROBYGGER_ACTION_URL", "http://actions.internal:5055/")
+    cfg = StackConfig.from_env()
+    assert cfg.action_url == "http://actions.internal:5055"

@@ -48,7 +48,7 @@ def web(_prebuilt_fake_data: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     shutil.copytree(_prebuilt_fake_data, data_dir)
     config = StackConfig(root=ROOT, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(),
                          model=ROOT / "models" / "none.tar.gz", data_dir=data_dir, web_port=free_port())
-    server = Stack(config, env={"BROBYGGER_MODEL": "fake-64"})
+    server = Stack(config, env={"BROBYGGER_MODEL": "fake-64", "BROBYGGER_DATABASE_URL": ""})
     config.log_dir.mkdir(parents=True, exist_ok=True)
     server.start_web()
     yield Client(config.web_url, data_dir)

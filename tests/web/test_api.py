@@ -7,8 +7,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from knowledge import feedback
-from knowledge.settings import Settings
+from records import feedback
+from records.settings import database_url
 from tests.web.conftest import Client
 
 
@@ -65,7 +65,7 @@ def test_an_unknown_api_path_is_a_json_404(web: Client):
 
 
 def _stored(web: Client) -> list[feedback.Feedback]:
-    return list(feedback.read_all(Settings(data_dir=web.data_dir)))
+    return list(feedback.read_all(database_url({"BROBYGGER_DATA_DIR": str(web.data_dir)})))
 
 
 def test_feedback_is_stored_with_the_passage_ids(web: Client):

@@ -9,8 +9,8 @@ import urllib.parse
 
 import pytest
 
-from knowledge import feedback
-from knowledge.settings import Settings
+from records import feedback
+from records.settings import database_url
 from tests.web.conftest import Client
 
 EVIL = "https://evil.example"
@@ -35,7 +35,7 @@ def own_origin(web: Client) -> str:
 
 
 def stored(web: Client) -> int:
-    return len(list(feedback.read_all(Settings(data_dir=web.data_dir))))
+    return len(list(feedback.read_all(database_url({"BROBYGGER_DATA_DIR": str(web.data_dir)}))))
 
 
 def test_the_pages_origin_gets_cors_headers_and_another_does_not(web: Client):
