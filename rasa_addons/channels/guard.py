@@ -6,6 +6,9 @@ Over it, the message is not processed (no NLU, no action, nothing stored) and th
 domain's short reply `utter_rate_limited` through the same channel, in English when the message is
 English, else in Danish.
 
+A turn that fails with an exception is logged here, without the message's text, and the channel then
+answers as it does after a failed turn (REST: the replies so far). Rasa's channels would log the text.
+
 The limit is a token bucket per sender: BROBYGGER_RATE_BURST messages at once (default 10), refilled
 at BROBYGGER_RATE_LIMIT messages per minute (default 20). BROBYGGER_RATE_LIMIT=0 turns it off.
 
@@ -139,7 +142,11 @@ class Guard:
         @functools.wraps(on_new_message)
         async def guarded(message: "UserMessage") -> Any:
             if self.limiter.allow(str(message.sender_id)):
-                return await on_new_message(message)
+                try:
+                    return await on_new_message(message)
+                except Exception:  # Rasa's channels would log the message text with the error; this does not
+                    log.exception("%s: the turn of sender %s failed", self.channel, message.sender_id)
+                    return None
             log.warning("%s: sender %s is over the rate limit; message not processed", self.channel,
                         message.sender_id)
             text = self.reply(message.text)

@@ -162,6 +162,18 @@ def test_a_failing_channel_does_not_make_the_refusal_fail():
     assert len(processed) == 1
 
 
+def test_a_failing_turn_is_logged_without_the_message_text(caplog: pytest.LogCaptureFixture):
+    async def on_new_message(message: Message) -> None:
+        raise RuntimeError("the database is down")
+
+    guard = Guard("rest", RateLimiter(RateLimit(per_minute=0), Clock()))
+    message = Message("Min medarbejder Hanne Olsen er sygemeldt med stress", "s9")
+    assert asyncio.run(guard.wrap(on_new_message)(message)) is None  # type: ignore[arg-type]
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "the turn of sender s9 failed" in logged and "the database is down" in caplog.text
+    assert "Hanne" not in caplog.text and "sygemeldt" not in caplog.text
+
+
 def test_without_the_running_domain_nothing_is_invented():
     guard = Guard("rest", RateLimiter(RateLimit(per_minute=1, burst=1), Clock()))
     assert guard.reply("hej") is None  # before the server started: no sentence of the guard's own
