@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import http.client
 import io
 import json
 import os
 import subprocess
 import sys
+import urllib.parse
 from pathlib import Path
 
 from knowledge.chunk import mark_duplicates, parse_clean, passages_from_blocks
@@ -229,3 +231,17 @@ def run_cli(args: list[str], data_dir: Path, model: str = "fake-64", cwd: Path |
 
 def json_lines(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines() if line.strip()]
+
+
+def http_call(base: str, method: str, path: str, body: bytes | None = None,
+              headers: dict[str, str] | None = None, timeout: float = 120) -> tuple[int, dict[str, str], str]:
+    """(status, lower-cased headers, body) of one request; http.client, so any method, header and body
+    can be sent as is."""
+    url = urllib.parse.urlsplit(base)
+    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        r = conn.getresponse()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", errors="replace")
+    finally:
+        conn.close()

@@ -31,14 +31,18 @@ def redis_bin() -> Path | None:
     return Path(found) if found else None
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30) -> None:
+def _serve(argv: list[str], port: int, log: Path, timeout: float = 30) -> subprocess.Popen[bytes]:
+    """Start a server in its own session, its output in `log`; return once it listens on `port`."""
+    with log.open("ab") as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited ({proc.returncode}):\n{log.read_text(errors='replace')[-2000:]}")
         if port_in_use("127.0.0.1", port):
-            return
+            return proc
         time.sleep(0.1)
+    proc.kill()
     raise RuntimeError(f"server did not listen on {port} within {timeout:.0f} s")
 
 
@@ -70,14 +74,10 @@ class Postgres:
                         "--encoding=UTF8", "--locale=C"], check=True, capture_output=True)
 
     def start(self) -> None:
-        log = self.home / "postgres.log"
-        with log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [*self._as_owner(), str(self.bindir / "postgres"), "-D", str(self.home / "data"), "-p", str(self.port),
-                 "-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={self.home}",
-                 "-c", "fsync=off", "-c", "full_page_writes=off"],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        _wait_for_port(self.port, self.proc, log)
+        self.proc = _serve([*self._as_owner(), str(self.bindir / "postgres"), "-D", str(self.home / "data"),
+                            "-p", str(self.port), "-c", "listen_addresses=127.0.0.1",
+                            "-c", f"unix_socket_directories={self.home}", "-c", "fsync=off",
+                            "-c", "full_page_writes=off"], self.port, self.home / "postgres.log")
         self._create_database()
 
     def _create_database(self) -> None:
@@ -133,13 +133,9 @@ class Redis:
         return f"redis://:{PASSWORD}@127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        log = self.home / "redis.log"
-        with log.open("ab") as out:
-            self.proc = subprocess.Popen(
-                [str(self.binary), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                 "--appendonly", "no", "--dir", str(self.home), "--requirepass", PASSWORD],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        _wait_for_port(self.port, self.proc, log)
+        self.proc = _serve([str(self.binary), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+                            "--appendonly", "no", "--dir", str(self.home), "--requirepass", PASSWORD],
+                           self.port, self.home / "redis.log")
 
     def command_calls(self) -> dict[str, int]:
         """How often each command ran (INFO commandstats), to see that Rasa really used this server."""

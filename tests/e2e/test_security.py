@@ -4,10 +4,8 @@ and a sender over the rate limit gets a short reply while the message is not pro
 
 from __future__ import annotations
 
-import http.client
 import json
 import time
-import urllib.parse
 import uuid
 
 import pytest
@@ -15,20 +13,9 @@ import pytest
 from rasa_addons.channels.guard import DEFAULT_BURST, DEFAULT_PER_MINUTE
 from stack.processes import Stack
 from tests.e2e.conftest import Conversation, citations_of, text_of
+from tests.support import http_call
 
 EVIL = "https://evil.example"
-
-
-def call(base: str, method: str, path: str, body: bytes | None = None,
-         headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-    url = urllib.parse.urlsplit(base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=120)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", errors="replace")
-    finally:
-        conn.close()
 
 
 def page_origin(stack: Stack) -> str:
@@ -37,7 +24,7 @@ def page_origin(stack: Stack) -> str:
 
 def rest(stack: Stack, body: bytes, content_type: str | None = "application/json", query: str = "",
          **headers: str) -> tuple[int, dict[str, str], str]:
-    return call(stack.config.rasa_url, "POST", "/webhooks/rest/webhook" + query, body,
+    return http_call(stack.config.rasa_url, "POST", "/webhooks/rest/webhook" + query, body,
                 {**({"Content-Type": content_type} if content_type else {}), **headers})
 
 
@@ -45,7 +32,7 @@ def test_rasas_http_api_is_off(stack: Stack):
     for method, path, body in [("GET", "/conversations/anyone/tracker", None),
                                ("POST", "/model/parse", b'{"text": "hej"}'),
                                ("GET", "/status", None), ("GET", "/domain", None)]:
-        status, _, text = call(stack.config.rasa_url, method, path, body, {"Content-Type": "application/json"})
+        status, _, text = http_call(stack.config.rasa_url, method, path, body, {"Content-Type": "application/json"})
         assert status in (401, 403, 404, 405), (path, status, text[:200])
         assert "events" not in text and "intent" not in text
 
@@ -56,7 +43,7 @@ def test_rest_cors_only_for_the_chat_pages_origin(stack: Stack):
     assert status == 200 and headers["access-control-allow-origin"] == page_origin(stack)
     status, headers, _ = rest(stack, body, Origin=EVIL)
     assert "access-control-allow-origin" not in headers
-    status, headers, _ = call(stack.config.rasa_url, "OPTIONS", "/webhooks/rest/webhook", None,
+    status, headers, _ = http_call(stack.config.rasa_url, "OPTIONS", "/webhooks/rest/webhook", None,
                               {"Origin": EVIL, "Access-Control-Request-Method": "POST"})
     assert "access-control-allow-origin" not in headers
 
@@ -64,20 +51,20 @@ def test_rest_cors_only_for_the_chat_pages_origin(stack: Stack):
 def socketio_connect(stack: Stack, origin: str) -> str:
     """Engine.IO 4 over HTTP long-polling, by hand: open, ask to join the default namespace, read the verdict."""
     path = "/socket.io/?EIO=4&transport=polling"
-    status, headers, opened = call(stack.config.rasa_url, "GET", path, None, {"Origin": origin})
+    status, headers, opened = http_call(stack.config.rasa_url, "GET", path, None, {"Origin": origin})
     assert status == 200 and opened.startswith("0"), opened
     sid = json.loads(opened[1:])["sid"]
-    status, _, _ = call(stack.config.rasa_url, "POST", f"{path}&sid={sid}", b"40",
+    status, _, _ = http_call(stack.config.rasa_url, "POST", f"{path}&sid={sid}", b"40",
                         {"Origin": origin, "Content-Type": "text/plain;charset=UTF-8"})
     assert status == 200
-    _, _, verdict = call(stack.config.rasa_url, "GET", f"{path}&sid={sid}", None, {"Origin": origin})
+    _, _, verdict = http_call(stack.config.rasa_url, "GET", f"{path}&sid={sid}", None, {"Origin": origin})
     return verdict
 
 
 def test_socketio_accepts_the_chat_page_and_refuses_other_sites(stack: Stack):
     assert socketio_connect(stack, page_origin(stack)).startswith("40")  # CONNECT acknowledged
     assert socketio_connect(stack, EVIL).startswith("44")  # CONNECT_ERROR: refused
-    _, headers, _ = call(stack.config.rasa_url, "GET", "/socket.io/?EIO=4&transport=polling", None, {"Origin": EVIL})
+    _, headers, _ = http_call(stack.config.rasa_url, "GET", "/socket.io/?EIO=4&transport=polling", None, {"Origin": EVIL})
     assert "access-control-allow-origin" not in headers
 
 

@@ -3,7 +3,6 @@ get a 4xx (never a 5xx or a stack trace), oversized bodies a 413, and the server
 
 from __future__ import annotations
 
-import http.client
 import json
 import urllib.parse
 
@@ -11,6 +10,7 @@ import pytest
 
 from records import feedback
 from records.settings import database_url
+from tests.support import http_call
 from tests.web.conftest import Client
 
 EVIL = "https://evil.example"
@@ -18,15 +18,7 @@ EVIL = "https://evil.example"
 
 def call(web: Client, method: str, path: str, body: bytes | None = None,
          headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
-    """(status, headers, body); http.client, so any method, header and body can be sent as is."""
-    url = urllib.parse.urlsplit(web.base)
-    conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60)
-    try:
-        conn.request(method, path, body=body, headers=headers or {})
-        r = conn.getresponse()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read().decode("utf-8", errors="replace")
-    finally:
-        conn.close()
+    return http_call(web.base, method, path, body, headers, timeout=60)
 
 
 def own_origin(web: Client) -> str:
