@@ -16,6 +16,7 @@ from knowledge.embed import Embedder
 from knowledge.expand import expand, translate
 from knowledge.index import Index
 from knowledge.passage import Passage
+from knowledge.scope import scope_features
 from knowledge.text import detect_language, normalize_space
 
 CANDIDATES = 200
@@ -37,7 +38,7 @@ class Weights:
     list_count_boost: float = 1.3  # a question naming a number favours the list with that many items
     spoken_boost: float = 1.2  # for a quote request: a leader's own words rank higher
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
-    abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0)
+    abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0, -3.0, -1.5)
     abstain_bias: float = -1.5
     abstain_threshold: float = 0.0
 
@@ -251,7 +252,12 @@ class Searcher:
 
     def features(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
         """What the abstain decision looks at: how much of the question the corpus and the best
-        passages cover (IDF-weighted), the best dense similarity, and the language."""
+        passages cover (IDF-weighted), the best dense similarity, the language, and what the question
+        asks for (another domain's words or a piece of work; a number or date the best passages lack)."""
+        scope = list(scope_features(text, language, self._known, [self.index.passages[i].text for i in top[:3]]))
+        return self._coverage(terms, top, top_dense, text, language) + scope
+
+    def _coverage(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
         idx = self.index
         bm25 = idx.bm25
         max_idf = float(np.log(1.0 + (bm25.n_docs + 0.5) / 0.5))
