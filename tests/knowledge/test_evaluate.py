@@ -171,13 +171,13 @@ def test_pick_lexical_keeps_the_default_unless_another_weight_clearly_helps():
 
 # ------------------------------------------------------------------ the real bundled model
 
-# Measured with the bundled model and the committed weights.json when these tests were written:
-# Recall@5 0.83, MRR 0.71, false abstain 0.03, out of scope abstained 0.50, quotes verbatim 1.00.
+# Measured with the bundled model and the committed weights.json on the 202-question set (110 in scope):
+# Recall@5 0.87, MRR 0.75, false abstain 0.02, out of scope abstained 0.71, quotes verbatim 1.00.
 # The floors leave some room for tuning; quotes must always be verbatim.
 MIN_RECALL_AT_5 = 0.75
 MIN_MRR = 0.63
 MAX_FALSE_ABSTAIN = 0.06
-MIN_OUT_OF_SCOPE_ABSTAINED = 0.35
+MIN_OUT_OF_SCOPE_ABSTAINED = 0.6
 
 
 @pytest.mark.model
