@@ -16,6 +16,7 @@ from knowledge.embed import Embedder
 from knowledge.expand import expand, translate
 from knowledge.index import Index
 from knowledge.passage import Passage
+from knowledge.rerank import QuestionTerms, Reranker
 from knowledge.scope import scope_features
 from knowledge.text import detect_language, normalize_space
 
@@ -37,6 +38,9 @@ class Weights:
     item_to_list: float = 0.9
     list_count_boost: float = 1.3  # a question naming a number favours the list with that many items
     spoken_boost: float = 1.2  # for a quote request: a leader's own words rank higher
+    # second stage over the best candidates: bonuses for covering the question's words, and closely
+    rerank_coverage: float = 0.25
+    rerank_proximity: float = 0.1
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
     abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0, -3.0, -1.5)
     abstain_bias: float = -1.5
@@ -164,6 +168,7 @@ class Searcher:
         self._vocabulary = sorted(self._known)
         # a leader's own words: a stafet answer, or a paragraph with direct speech
         self._spoken = np.array([p.role == "answer" or bool(SPOKEN.search(p.text)) for p in index.passages], dtype=bool)
+        self._reranker = Reranker(index.passages, index.analyzer)
 
     def _links(self, role: str) -> tuple[np.ndarray, np.ndarray]:
         """Positions of passages of `role` and of the passages they point to (question, list)."""
@@ -212,12 +217,16 @@ class Searcher:
         if QUOTE_REQUEST.search(text):
             fused = fused * np.where(self._spoken, w.spoken_boost, 1.0)
         order = _top_positions(fused, CANDIDATES)
+        question = QuestionTerms.of(text, language, terms, idx.analyzer, idx.bm25)
+        first = fused
+        fused, order = self._reranker.rerank(fused, order, question, w.rerank_coverage, w.rerank_proximity)
         lex_rank = {int(i): r + 1 for r, i in enumerate(_top_positions(lex, CANDIDATES)) if lex[i] > 0}
         dense_rank = {int(i): r + 1 for r, i in enumerate(_top_positions(dense, CANDIDATES))}
         reasons = {
             int(i): {
                 "bm25": round(float(lex[i]), 3), "bm25_rank": lex_rank.get(int(i)),
                 "dense": round(float(dense[i]), 3), "dense_rank": dense_rank.get(int(i)),
+                "rerank_bonus": round(float(fused[i] - first[i]), 3),
             }
             for i in order[:50]
         }
