@@ -19,8 +19,9 @@ from knowledge.settings import DATA_FILES_DIR
 
 WEIGHTS_FILE = DATA_FILES_DIR / "weights.json"
 DEFAULT_SET = DATA_FILES_DIR / "calibration.yaml"
-# below the 5 % target: on out-of-fold confidences a 4 % budget gave 3 % false abstentions on held-out folds
-FALSE_ABSTAIN_BUDGET = 0.04
+# below the 5 % target. Read off out-of-fold confidences, a 3 % budget gave 2.4 % false abstentions on
+# held-out folds of the calibration set (nested cross-validation); read off in-sample ones, 3.6 %.
+FALSE_ABSTAIN_BUDGET = 0.03
 CV_FOLDS = 5
 CV_REPEATS = 4
 LEXICAL_GRID = (0.6, 0.7, 0.8)
