@@ -41,9 +41,11 @@ class Weights:
     # second stage over the best candidates: bonuses for covering the question's words, and closely
     rerank_coverage: float = 0.25
     rerank_proximity: float = 0.1
-    # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
-    abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0, -3.0, -1.5)
-    abstain_bias: float = -1.5
+    # confidence = logistic(bias + coefficients · features); below the threshold the search abstains.
+    # The defaults are a calibrated model, rounded (features: see `Searcher.features`); the threshold
+    # stays 0 so that nothing abstains until `brobygger calibrate` has seen the index's own questions.
+    abstain_coefficients: tuple[float, ...] = (1.2, 0.9, 0.4, 0.2, 0.4, -2.4, -1.3)
+    abstain_bias: float = -0.8
     abstain_threshold: float = 0.0
 
 
