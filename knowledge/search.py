@@ -16,6 +16,8 @@ from knowledge.embed import Embedder
 from knowledge.expand import expand, translate
 from knowledge.index import Index
 from knowledge.passage import Passage
+from knowledge.rerank import QuestionTerms, Reranker
+from knowledge.scope import scope_features
 from knowledge.text import detect_language, normalize_space
 
 CANDIDATES = 200
@@ -36,9 +38,14 @@ class Weights:
     item_to_list: float = 0.9
     list_count_boost: float = 1.3  # a question naming a number favours the list with that many items
     spoken_boost: float = 1.2  # for a quote request: a leader's own words rank higher
-    # confidence = logistic(bias + coefficients · features); below the threshold the search abstains
-    abstain_coefficients: tuple[float, ...] = (3.0, 1.0, 1.0, 1.0, 0.0)
-    abstain_bias: float = -1.5
+    # second stage over the best candidates: bonuses for covering the question's words, and closely
+    rerank_coverage: float = 0.25
+    rerank_proximity: float = 0.1
+    # confidence = logistic(bias + coefficients · features); below the threshold the search abstains.
+    # The defaults are a calibrated model, rounded (features: see `Searcher.features`); the threshold
+    # stays 0 so that nothing abstains until `brobygger calibrate` has seen the index's own questions.
+    abstain_coefficients: tuple[float, ...] = (1.2, 0.9, 0.4, 0.2, 0.4, -2.4, -1.3)
+    abstain_bias: float = -0.8
     abstain_threshold: float = 0.0
 
 
@@ -163,6 +170,7 @@ class Searcher:
         self._vocabulary = sorted(self._known)
         # a leader's own words: a stafet answer, or a paragraph with direct speech
         self._spoken = np.array([p.role == "answer" or bool(SPOKEN.search(p.text)) for p in index.passages], dtype=bool)
+        self._reranker = Reranker(index.passages, index.analyzer)
 
     def _links(self, role: str) -> tuple[np.ndarray, np.ndarray]:
         """Positions of passages of `role` and of the passages they point to (question, list)."""
@@ -211,12 +219,16 @@ class Searcher:
         if QUOTE_REQUEST.search(text):
             fused = fused * np.where(self._spoken, w.spoken_boost, 1.0)
         order = _top_positions(fused, CANDIDATES)
+        question = QuestionTerms.of(text, language, terms, idx.analyzer, idx.bm25)
+        first = fused
+        fused, order = self._reranker.rerank(fused, order, question, w.rerank_coverage, w.rerank_proximity)
         lex_rank = {int(i): r + 1 for r, i in enumerate(_top_positions(lex, CANDIDATES)) if lex[i] > 0}
         dense_rank = {int(i): r + 1 for r, i in enumerate(_top_positions(dense, CANDIDATES))}
         reasons = {
             int(i): {
                 "bm25": round(float(lex[i]), 3), "bm25_rank": lex_rank.get(int(i)),
                 "dense": round(float(dense[i]), 3), "dense_rank": dense_rank.get(int(i)),
+                "rerank_bonus": round(float(fused[i] - first[i]), 3),
             }
             for i in order[:50]
         }
@@ -251,7 +263,12 @@ class Searcher:
 
     def features(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
         """What the abstain decision looks at: how much of the question the corpus and the best
-        passages cover (IDF-weighted), the best dense similarity, and the language."""
+        passages cover (IDF-weighted), the best dense similarity, the language, and what the question
+        asks for (another domain's words or a piece of work; a number or date the best passages lack)."""
+        scope = list(scope_features(text, language, self._known, [self.index.passages[i].text for i in top[:3]]))
+        return self._coverage(terms, top, top_dense, text, language) + scope
+
+    def _coverage(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
         idx = self.index
         bm25 = idx.bm25
         max_idf = float(np.log(1.0 + (bm25.n_docs + 0.5) / 0.5))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.calibration import DEFAULT_SET, pick_lexical, pick_threshold
+from knowledge.calibration import DEFAULT_SET, cross_validated_threshold, fit_logistic, pick_lexical, pick_threshold
 from knowledge.corpus import reference_texts
 from knowledge.evaluate import (EvalFileError, ItemResult, contains_gold, evaluate, format_report, load_items,
                                 summarize)
@@ -122,6 +122,46 @@ def test_pick_threshold_keeps_in_scope_questions_within_the_budget():
     assert pick_threshold([], [0.1]) == 0.0
 
 
+def _two_classes(seed: int = 3):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    x = np.vstack([rng.normal(1.0, 0.6, (60, 2)), rng.normal(-1.0, 0.6, (30, 2))])
+    y = np.array([1.0] * 60 + [0.0] * 30)
+    return x, y
+
+
+def test_cross_validated_threshold_is_deterministic_and_within_budget():
+    import numpy as np
+
+    x, y = _two_classes()
+    t = cross_validated_threshold(x, y, budget=0.05)
+    assert t == cross_validated_threshold(x, y, budget=0.05)
+    w, b = fit_logistic(x, y)
+    conf = 1.0 / (1.0 + np.exp(-(x @ np.array(w) + b)))
+    assert np.mean(conf[y == 1] < t) <= 0.05 + 1e-9  # the final model keeps to the budget on its own data
+    assert np.mean(conf[y == 0] < t) > 0.8            # and still abstains on most of the other class
+
+
+def test_cross_validated_threshold_is_not_fitted_to_the_training_data():
+    """Held-out confidences are less extreme than in-sample ones: an in-scope outlier among the
+    out-of-scope questions pulls the out-of-fold threshold down, not up."""
+    import numpy as np
+
+    x, y = _two_classes()
+    x = np.vstack([x, [[-1.2, -1.0]]])
+    y = np.append(y, 1.0)
+    assert cross_validated_threshold(x, y, budget=0.0) <= pick_threshold(
+        [c for c, t in zip(_confidences(x, y), y) if t], [c for c, t in zip(_confidences(x, y), y) if not t], 0.0)
+
+
+def _confidences(x, y):
+    import numpy as np
+
+    w, b = fit_logistic(x, y)
+    return list(1.0 / (1.0 + np.exp(-(x @ np.array(w) + b))))
+
+
 def test_pick_lexical_keeps_the_default_unless_another_weight_clearly_helps():
     scored = [(0.6, 0.70, 0.85), (0.7, 0.77, 0.90), (0.8, 0.78, 0.91)]
     assert pick_lexical(scored, 0.7)[0] == 0.7
@@ -131,13 +171,13 @@ def test_pick_lexical_keeps_the_default_unless_another_weight_clearly_helps():
 
 # ------------------------------------------------------------------ the real bundled model
 
-# Measured with the bundled model and the committed weights.json when these tests were written:
-# Recall@5 0.83, MRR 0.71, false abstain 0.03, out of scope abstained 0.50, quotes verbatim 1.00.
+# Measured with the bundled model and the committed weights.json on the 202-question set (110 in scope):
+# Recall@5 0.90, MRR 0.76, false abstain 0.02, out of scope abstained 0.71, quotes verbatim 1.00.
 # The floors leave some room for tuning; quotes must always be verbatim.
 MIN_RECALL_AT_5 = 0.75
 MIN_MRR = 0.63
 MAX_FALSE_ABSTAIN = 0.06
-MIN_OUT_OF_SCOPE_ABSTAINED = 0.35
+MIN_OUT_OF_SCOPE_ABSTAINED = 0.6
 
 
 @pytest.mark.model

@@ -122,6 +122,21 @@ def test_a_threshold_above_any_confidence_abstains(mini_index, fake_embedder):
     assert 0.0 <= result.confidence <= 1.0
 
 
+def test_abstain_features_say_what_the_question_asks_for(mini_searcher):
+    plain = mini_searcher.search("Hvad betyder et stort ledelsesspænd for lederen?")
+    assert len(plain.features) == 7 and plain.features[5:] == (0.0, 0.0)
+    weather = mini_searcher.search("Hvad bliver vejret for lederne i weekenden?")
+    assert weather.features[5] == 1.0  # another domain
+    assert weather.confidence < plain.confidence
+    # the mini corpus itself talks about opening hours: then they are in scope
+    assert mini_searcher.search("Hvordan ændrer lederne åbningstiderne?").features[5] == 0.0
+
+
+def test_a_number_the_best_passages_lack(mini_searcher):
+    assert mini_searcher.search("Hvor mange råd giver guiden til ledere på tværs?").features[6] == 0.0  # "Fire råd"
+    assert mini_searcher.search("Hvor mange koordinatorer har Morsø Kommune?").features[6] == 1.0
+
+
 def test_confidence_is_higher_for_a_covered_question(mini_searcher):
     covered = mini_searcher.search("Hvad betyder ledelsesspændet for lederen?")
     uncovered = mini_searcher.search("Hvilken farve har himlen over Saturn?")
@@ -226,6 +241,9 @@ def test_the_stafet_answers_a_question_about_cross_pressure(model_searcher):
 @pytest.mark.parametrize("question", [
     "How do I reset my intranet password?",
     "Hvordan nulstiller jeg min adgangskode til intranettet?",
+    "Hvad bliver vejret i Aabenraa på lørdag?",
+    "Hvor meget får en kommunal leder i løn om måneden?",
+    "Can you write a short welcome speech for our new employees?",
 ])
 def test_an_out_of_scope_question_abstains(model_searcher, question):
     result = model_searcher.search(question)

@@ -1,0 +1,82 @@
+"""What a question asks for: everyday-domain words, requests for work, numbers and dates the passages lack."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.lexical import stem
+from knowledge.scope import asked_types, asks_for_work, holds_type, other_domain_words, other_domains, scope_features
+
+NOTHING_KNOWN: frozenset[str] = frozenset()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Hvor mange feriedage har en leder?", ["feriedage"]),                  # listed word
+    ("Hvornår skal jeg holde sygefraværssamtalen?", ["sygefraværssamtalen"]),  # compound: a listed first part
+    ("Hvad bliver vejret i morgen?", ["vejret"]),                           # inflected: same stem
+    ("Hvordan skaber ledere sammenhæng på tværs?", []),                     # the domain's own words
+])
+def test_danish_everyday_domain_words(text, expected):
+    assert other_domain_words(text, "da", NOTHING_KNOWN) == expected
+
+
+def test_a_word_the_sources_use_is_never_another_domain():
+    """Documents about holidays put holiday questions back in scope, without editing the word lists."""
+    assert other_domain_words("Hvor mange feriedage har en leder?", "da", frozenset({stem("feriedage")})) == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("What's the weather forecast for next week?", ["weather", "forecast"]),
+    ("Can you give me a recipe for dinner?", ["recipe", "dinner"]),
+    ("How do leaders handle shrinking budgets?", []),  # 'budget' is in the domain glossary
+    ("How do I lead across sectors?", []),
+])
+def test_english_everyday_domain_words(text, expected):
+    assert other_domain_words(text, "en", NOTHING_KNOWN) == expected
+
+
+def test_the_word_lists_are_loaded_per_language():
+    assert stem("opskrift") in other_domains("da").stems
+    assert "opskrift" in other_domains("da").prefixes
+    assert other_domains("en").stems and not other_domains("en").prefixes
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("Kan du skrive en julehilsen til personalet?", "da", True),
+    ("Oversæt dette brev til engelsk", "da", True),
+    ("Can you translate this letter?", "en", True),
+    ("Please draft an agenda for Monday", "en", True),
+    ("Hvordan skriver andre ledere om deres mål?", "da", False),  # a question about writing, not a request
+    ("Giv mig et citat om tillid", "da", False),
+    ("Give me a quote about trust", "en", False),
+])
+def test_requests_for_work(text, lang, expected):
+    assert asks_for_work(text, lang) is expected
+
+
+def test_a_question_for_a_number_needs_a_number_in_the_best_passages():
+    kinds = asked_types("Hvor mange projekter var der?", "da")
+    assert len(kinds) == 1
+    assert holds_type(["Det viser erfaringer fra ti projekter."], kinds)
+    assert holds_type(["Samlet 224 unikke bidrag."], kinds)
+    assert not holds_type(["Projekterne dækkede mange velfærdsområder."], kinds)
+
+
+def test_a_question_for_a_date_needs_a_year_or_month():
+    kinds = asked_types("When was the report published?", "en")
+    assert holds_type(["Brobyggerne, maj 2014."], kinds)
+    assert holds_type(["i perioden 2014-2017 gennemført"], kinds)
+    assert not holds_type(["Erfaringerne præsenteres på en konference i dag."], kinds)
+
+
+def test_questions_that_ask_for_neither():
+    assert asked_types("Hvordan leder man på tværs?", "da") == []
+    assert asked_types("How do leaders decide when to step back?", "en") == []  # 'when' inside the sentence
+
+
+def test_scope_features():
+    known = frozenset({stem("projekter")})
+    assert scope_features("Hvor mange projekter var der?", "da", known, ["ti projekter"]) == (0.0, 0.0)
+    assert scope_features("Hvor mange projekter var der?", "da", known, ["mange projekter"]) == (0.0, 1.0)
+    assert scope_features("Har du en opskrift på kage?", "da", known, ["ti projekter"]) == (1.0, 0.0)
+    assert scope_features("Kan du skrive en tale?", "da", known, []) == (1.0, 0.0)
