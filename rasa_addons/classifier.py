@@ -41,7 +41,7 @@ class TfidfLogisticRegression(LogisticRegressionClassifier):
     def get_default_config() -> Dict[Text, Any]:
         return {
             **LogisticRegressionClassifier.get_default_config(),
-            "C": 30.0,  # inverse regularisation strength; unit-length tf-idf rows need more than 1
+            "C": 100.0,  # inverse regularisation strength; unit-length tf-idf rows need more than 1
             "class_weight": "balanced",  # or null: every example weighs the same
             "sublinear_tf": True,  # 1 + log(count) instead of the count
             "use_idf": True,
