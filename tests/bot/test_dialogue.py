@@ -43,3 +43,34 @@ def test_conversation_stories_pass(rasa_cli, trained_model: Path, tmp_path: Path
     assert result.returncode == 0, output
     failed = tmp_path / "results" / "failed_test_stories.yml"
     assert not failed.exists() or "None of the test stories failed" in failed.read_text(encoding="utf-8"), output
+
+
+PARSE = """
+import asyncio, json, sys
+from rasa.core.agent import Agent
+agent = Agent.load(sys.argv[1])
+texts = json.loads(sys.argv[2])
+print(json.dumps([asyncio.run(agent.parse_message(t))["intent"]["name"] for t in texts]))
+"""
+
+
+def test_the_trained_classifier_loads_with_its_weights_and_tells_intents_apart(rasa_cli, trained_model: Path,
+                                                                               tmp_path: Path):
+    """rasa_addons.classifier saves its idf next to the model and reads it back: a model loaded
+    from the archive classifies as it was trained (messages that are not training examples)."""
+    import json
+    import subprocess
+    import tarfile
+
+    from tests.bot.conftest import RASA, rasa_env
+
+    with tarfile.open(trained_model) as tar:
+        assert any(n.endswith("/idf.npy") and "TfidfLogisticRegression" in n for n in tar.getnames())
+    cases = {"hvordan får jeg skolen og jobcentret til at arbejde sammen om de unge": "ask_question",
+             "hvornår har genbrugsstationen åbent på lørdag": "out_of_scope",
+             "det svar var virkelig brugbart": "feedback_positive",
+             "det svar var ubrugeligt": "feedback_negative"}
+    result = subprocess.run([str(RASA.parent / "python"), "-c", PARSE, str(trained_model), json.dumps(list(cases))],
+                            cwd=ROOT, env=rasa_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == list(cases.values())
