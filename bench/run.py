@@ -314,7 +314,9 @@ def part_synthetic(n: int, data_dir: Path) -> dict[str, Any]:
     passages = synthetic_passages(n, rng, data_dir)
     generated = time.perf_counter()
     embedder = HashEmbedder()
-    idx = index.build(settings.index_dir, passages, embedder, settings.ann_threshold, settings.batch_size)
+    idx = index.build(
+        settings.index_dir, passages, embedder, settings.ann_threshold, settings.batch_size, gloss=settings.gloss,
+    )
     built = time.perf_counter()
     searcher = Searcher(idx, embedder, load_weights(), settings.max_query_chars)
     stop = danish_stopwords()

@@ -27,7 +27,7 @@ def build_index(
         _docs, passages = corpus.load_passages(settings)
     return index.build(
         settings.index_dir, passages, embedder, settings.ann_threshold, settings.batch_size,
-        progress=progress, report=report, rebuild=rebuild,
+        progress=progress, report=report, rebuild=rebuild, gloss=settings.gloss,
     )
 
 
@@ -44,6 +44,9 @@ def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = 
         if not build_if_missing:
             raise
         print(f"{exc.problem} Building it again now.", file=sys.stderr)
+        return build_index(settings, embedder, rebuild=True, passages=passages)
+    if index.views_of(loaded.manifest) != (index.GLOSSED_VIEWS if settings.gloss else index.TEXT_VIEWS):
+        print("The index was built with another BROBYGGER_GLOSS setting: building it again.", file=sys.stderr)
         return build_index(settings, embedder, rebuild=True, passages=passages)
     if loaded.manifest.get("corpus_hash") != expected:
         print("The documents changed since the index was built: updating it.", file=sys.stderr)

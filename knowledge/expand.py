@@ -115,25 +115,49 @@ def close_match(term: str, vocabulary: list[str]) -> str | None:
     return longer[0] if longer else None
 
 
+@dataclass(frozen=True)
+class Expansion:
+    """Weighted search terms, and for each term added by expansion the question's own term it came
+    from (a compound's parts, a close spelling, a near-synonym): coverage can then credit a question
+    word the sources do not use as written by what it was widened to."""
+
+    weights: dict[str, float]
+    origin: dict[str, str]
+
+
 def expand(
     text: str, language: str, analyzer: Analyzer, known: set[str] | None = None,
     vocabulary: list[str] | None = None,
 ) -> dict[str, float]:
-    """Weighted Danish search terms for a query.
+    """Weighted Danish search terms for a query (see `expand_terms`)."""
+    return expand_terms(text, language, analyzer, known, vocabulary).weights
+
+
+def expand_terms(
+    text: str, language: str, analyzer: Analyzer, known: set[str] | None = None,
+    vocabulary: list[str] | None = None,
+) -> Expansion:
+    """Weighted Danish search terms for a query, with where each widened term came from.
 
     `known` (the index vocabulary) lets English words that occur in the sources as
     they are (names, loanwords: "NPM", "Morsø") count too.
     """
     weights: dict[str, float] = {}
+    origin: dict[str, str] = {}
 
-    def add(term: str, w: float) -> None:
+    def add(term: str, w: float, source: str = "") -> None:
         if w > weights.get(term, 0.0):
             weights[term] = w
+            if source and source != term:
+                origin[term] = source
+            else:
+                origin.pop(term, None)
 
     def add_text(danish: str, w: float) -> None:
         for tok in tokenize(danish):
+            whole = stem(tok)
             for term in analyzer.terms(tok):
-                add(term, w if term == stem(tok) else w * COMPOUND_PART_WEIGHT)
+                add(term, w if term == whole else w * COMPOUND_PART_WEIGHT, whole)
 
     if language == "en":
         translated, unknown = translate(text)
@@ -148,12 +172,12 @@ def expand(
     if known is not None and vocabulary:
         for term, w in list(weights.items()):
             if w >= 1.0 and term not in known and (match := close_match(term, vocabulary)):
-                add(match, w * FUZZY_WEIGHT)
+                add(match, w * FUZZY_WEIGHT, term)
     groups = synonym_groups()
     for term, w in list(weights.items()):
         if w < 1.0 or len(term) < 4:
             continue  # widen only the question's own words, and not the over-stemmed short ones
         share = UNKNOWN_SYNONYM_WEIGHT if known is not None and term not in known else SYNONYM_WEIGHT
         for syn in sorted(groups.get(term, ()))[:MAX_SYNONYMS]:
-            add(syn, w * share)
-    return weights
+            add(syn, w * share, term)
+    return Expansion(weights, origin)

@@ -22,11 +22,14 @@ import numpy as np
 
 from knowledge import __version__
 from knowledge.embed import Embedder
+from knowledge.gloss import english_gloss
 from knowledge.lexical import BM25, Analyzer, build_lexicon, word_lists_fingerprint
-from knowledge.passage import Passage
+from knowledge.passage import Passage, content_hash, strip_markup
 from knowledge.settings import REBUILD_COMMAND
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
+TEXT_VIEWS = ("text",)
+GLOSSED_VIEWS = ("text", "english gloss")  # see knowledge/gloss.py
 # Bump when analysis or passage-making changes in a way the passages themselves do not show.
 PIPELINE_VERSION = 1
 MANIFEST = "manifest.json"
@@ -85,26 +88,35 @@ def build(
     progress: bool = False,
     report: Callable[[str], None] = lambda _m: None,
     rebuild: bool = False,
+    gloss: bool = False,
 ) -> Index:
-    """Build (or update) the index in `directory`, embedding only what it does not have yet."""
+    """Build (or update) the index in `directory`, embedding only what it does not have yet.
+    With `gloss`, each passage is embedded as written and as an English gloss (`knowledge.gloss`),
+    and its vector is the two side by side."""
     import faiss
 
     started = time.perf_counter()
-    cached = {} if rebuild else _cached_vectors(directory, embedder.model_id)
+    views = GLOSSED_VIEWS if gloss else TEXT_VIEWS
+    lexicon = build_lexicon(p.lexical_text + "\n" + p.meta_text for p in passages)
+    analyzer = Analyzer(lexicon)
     texts = [p.embedding_text for p in passages]
-    hashes = [p.content_hash for p in passages]
+    # the gloss leaves out the section heading: repeated over many passages, it drowns a short gloss
+    glosses = [english_gloss(strip_markup(p.lexical_text), analyzer) for p in passages] if gloss else []
+    hashes = [content_hash(t + "\x1f" + g) for t, g in zip(texts, glosses)] if gloss else [p.content_hash for p in passages]
+    cached = {} if rebuild else _cached_vectors(directory, embedder.model_id, views)
     missing = [i for i, h in enumerate(hashes) if h not in cached]
     report(f"{len(passages)} passages, {len(passages) - len(missing)} unchanged, {len(missing)} to embed")
-    dims = embedder.dimensions
+    dims = embedder.dimensions * len(views)
     vectors = np.zeros((len(passages), dims), dtype=np.float32)
     for i, h in enumerate(hashes):
         if h in cached:
             vectors[i] = cached[h]
     if missing:
         new = embedder.encode([texts[i] for i in missing], batch_size=batch_size, progress=progress)
+        if gloss:
+            glossed = embedder.encode([glosses[i] for i in missing], batch_size=batch_size, progress=progress)
+            new = side_by_side(new, glossed)
         vectors[missing] = new
-    lexicon = build_lexicon(p.lexical_text + "\n" + p.meta_text for p in passages)
-    analyzer = Analyzer(lexicon)
     bm25 = BM25.build([analyzer.terms(p.lexical_text) for p in passages])
     bm25_meta = BM25.build([analyzer.terms(p.meta_text) for p in passages])
     kind = "hnsw" if len(passages) > ann_threshold else "flat"
@@ -134,6 +146,7 @@ def build(
         "package_version": __version__,
         "model": embedder.model_id,
         "dimensions": dims,
+        "views": list(views),
         "normalized": True,
         "faiss": kind,
         "passages": len(passages),
@@ -153,11 +166,22 @@ def build(
     return Index(directory, manifest, passages, vectors, fi, bm25, analyzer, bm25_meta)
 
 
-def _cached_vectors(directory: Path, model_id: str) -> dict[str, np.ndarray]:
-    """Vectors of the index on disk by content hash, if it was built with the same model."""
+def side_by_side(text: np.ndarray, glossed: np.ndarray) -> np.ndarray:
+    """Two unit vectors as one unit vector: its inner product with another such pair is the mean
+    of the two views' similarities, so exact and approximate faiss search work unchanged."""
+    return (np.hstack([text, glossed]) / np.sqrt(2.0)).astype(np.float32)
+
+
+def views_of(manifest: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(manifest.get("views", TEXT_VIEWS))
+
+
+def _cached_vectors(directory: Path, model_id: str, views: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Vectors of the index on disk by content hash, if it was built with the same model and views."""
     try:
         manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
-        if manifest.get("model") != model_id or manifest.get("format_version") != FORMAT_VERSION:
+        if (manifest.get("model") != model_id or manifest.get("format_version") != FORMAT_VERSION
+                or views_of(manifest) != views):
             return {}
         hashes = json.loads((directory / "hashes.json").read_text(encoding="utf-8"))
         vectors = np.load(directory / "vectors.npy", allow_pickle=False)

@@ -13,8 +13,9 @@ from typing import Any
 import numpy as np
 
 from knowledge.embed import Embedder
-from knowledge.expand import expand, translate
-from knowledge.index import Index
+from knowledge.expand import Expansion, expand_terms, translate
+from knowledge.gloss import english_gloss
+from knowledge.index import GLOSSED_VIEWS, Index, side_by_side, views_of
 from knowledge.passage import Passage
 from knowledge.rerank import QuestionTerms, Reranker
 from knowledge.scope import scope_features
@@ -171,6 +172,7 @@ class Searcher:
         # a leader's own words: a stafet answer, or a paragraph with direct speech
         self._spoken = np.array([p.role == "answer" or bool(SPOKEN.search(p.text)) for p in index.passages], dtype=bool)
         self._reranker = Reranker(index.passages, index.analyzer)
+        self._glossed = views_of(index.manifest) == GLOSSED_VIEWS
 
     def _links(self, role: str) -> tuple[np.ndarray, np.ndarray]:
         """Positions of passages of `role` and of the passages they point to (question, list)."""
@@ -198,7 +200,8 @@ class Searcher:
         """Fused scores of all passages, the reasons for the best, the abstain features, the best positions in order."""
         idx, w = self.index, self.weights
         n = len(idx.passages)
-        terms = expand(text, language, idx.analyzer, known=self._known, vocabulary=self._vocabulary)
+        expansion = expand_terms(text, language, idx.analyzer, known=self._known, vocabulary=self._vocabulary)
+        terms = expansion.weights
         lex = idx.bm25.scores(terms) + w.meta * idx.bm25_meta.scores(terms)
         dense = self._dense(text, language)
         mask = filters.mask(idx.passages) if filters else None
@@ -232,7 +235,7 @@ class Searcher:
             }
             for i in order[:50]
         }
-        feats = self.features(terms, [int(i) for i in order[:3] if fused[i] > 0], top_dense, text, language)
+        feats = self.features(expansion, [int(i) for i in order[:3] if fused[i] > 0], top_dense, text, language)
         return fused, reasons, feats, order
 
     def _dense(self, text: str, language: str) -> np.ndarray:
@@ -240,7 +243,7 @@ class Searcher:
         n = len(idx.passages)
         if n == 0:
             return np.zeros(0, dtype=np.float32)
-        qv = self.embedder.encode([text])[0].astype(np.float32)
+        qv = self._query_vector(text, language)
         if idx.manifest.get("faiss") == "flat":
             return idx.vectors @ qv
         out = np.full(n, -1.0, dtype=np.float32)
@@ -248,6 +251,15 @@ class Searcher:
         valid = ids[0] >= 0
         out[ids[0][valid]] = sims[0][valid]
         return out
+
+    def _query_vector(self, text: str, language: str) -> np.ndarray:
+        """The question as the index holds passages: as written, and beside it its English gloss
+        (an English question is its own gloss); both embedded in one call."""
+        if not self._glossed:
+            return self.embedder.encode([text])[0].astype(np.float32)
+        glossed = text if language == "en" else english_gloss(text, self.index.analyzer)
+        both = self.embedder.encode([text, glossed])
+        return side_by_side(both[:1], both[1:])[0]
 
     def _propagate(self, fused: np.ndarray) -> np.ndarray:
         """An answer inherits its question's score; a list its items'; bare questions step back."""
@@ -261,36 +273,51 @@ class Searcher:
             np.maximum.at(out, lst, fused[item] * w.item_to_list)
         return out
 
-    def features(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
+    def features(self, expansion: Expansion, top: list[int], top_dense: float, text: str, language: str) -> list[float]:
         """What the abstain decision looks at: how much of the question the corpus and the best
         passages cover (IDF-weighted), the best dense similarity, the language, and what the question
         asks for (another domain's words or a piece of work; a number or date the best passages lack)."""
         scope = list(scope_features(text, language, self._known, [self.index.passages[i].text for i in top[:3]]))
-        return self._coverage(terms, top, top_dense, text, language) + scope
+        return self._coverage(expansion, top, top_dense, text, language) + scope
 
-    def _coverage(self, terms: dict[str, float], top: list[int], top_dense: float, text: str, language: str) -> list[float]:
+    def _coverage(self, expansion: Expansion, top: list[int], top_dense: float, text: str, language: str) -> list[float]:
+        """IDF-weighted shares of the question's own words that the corpus, the best passage and the
+        best three hold. A word the sources do not hold as written earns the weight of what it was
+        widened to (its compound parts, a close spelling, a near-synonym) where that is held; a number
+        in the question is left out (it sets the scene: "18 afdelingsledere")."""
         idx = self.index
         bm25 = idx.bm25
         max_idf = float(np.log(1.0 + (bm25.n_docs + 0.5) / 0.5))
-        core = [t for t, wt in terms.items() if wt >= 1.0]
+        weights = expansion.weights
+        core = [t for t, wt in weights.items() if wt >= 1.0 and not t.isdigit()]
         unknown = 0
         if language == "en":
             _, words = translate(text)
             unknown = sum(1 for u in words if u not in bm25.vocab)
-        idf = {t: bm25.idf(t) for t in core}
-        total = sum(v or max_idf for v in idf.values()) + max_idf * unknown
+        value = {t: bm25.idf(t) or max_idf for t in core}
+        widened: dict[str, list[str]] = {}
+        for term, source in expansion.origin.items():
+            widened.setdefault(source, []).append(term)
+        total = sum(value.values()) + max_idf * unknown
         if not total or not top:
             return [0.0, 0.0, 0.0, max(top_dense, 0.0), float(language == "en")]
+
+        def share(present: set[str] | dict[str, int]) -> float:
+            def credit(t: str) -> float:
+                if t in present:
+                    return 1.0
+                return max((weights[d] for d in widened.get(t, ()) if d in present), default=0.0)
+
+            return sum(value[t] * credit(t) for t in core) / total
 
         def covered(ids: list[int]) -> float:
             seen: set[str] = set()
             for i in ids:
                 p = idx.passages[i]
                 seen.update(idx.analyzer.terms(p.lexical_text + "\n" + p.meta_text))
-            return sum(v for t, v in idf.items() if t in seen) / total
+            return share(seen)
 
-        known = sum(idf.values()) / total
-        return [known, covered(top[:1]), covered(top[:3]), max(top_dense, 0.0), float(language == "en")]
+        return [share(bm25.vocab), covered(top[:1]), covered(top[:3]), max(top_dense, 0.0), float(language == "en")]
 
     def _confidence(self, features: list[float]) -> float:
         """A probability-like score that the question is covered (logistic, fitted by `brobygger calibrate`)."""

@@ -24,6 +24,7 @@ class Settings:
     top_k: int = 5
     max_query_chars: int = 2_000
     batch_size: int = 32
+    gloss: bool = True  # embed an English gloss beside the Danish text (knowledge/gloss.py); off for multilingual models
 
     @property
     def index_dir(self) -> Path:
@@ -45,6 +46,17 @@ def _int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be 1 or 0, not {value!r}")
+
+
 def from_env() -> Settings:
     return Settings(
         data_dir=Path(os.environ.get("BROBYGGER_DATA_DIR", "") or REPO_DIR / "var").expanduser().resolve(),
@@ -52,6 +64,7 @@ def from_env() -> Settings:
         ann_threshold=_int("BROBYGGER_ANN_THRESHOLD", 20_000),
         top_k=_int("BROBYGGER_TOP_K", 5),
         max_query_chars=_int("BROBYGGER_MAX_QUERY_CHARS", 2_000),
+        gloss=_flag("BROBYGGER_GLOSS", True),
     )
 
 

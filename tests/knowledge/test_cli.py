@@ -238,7 +238,7 @@ def test_cli_never_writes_outside_its_data_dir(fake_data_dir, tmp_path):
     before = sorted(p.name for p in tmp_path.iterdir())
     assert run_cli(["search", "krydspres"], fake_data_dir).returncode == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == before
-    assert np.load(fake_data_dir / "index" / "vectors.npy", allow_pickle=False).shape[1] == 64
+    assert np.load(fake_data_dir / "index" / "vectors.npy", allow_pickle=False).shape[1] == 2 * 64  # text and gloss
 
 
 def test_a_100_kb_question_works_and_the_output_says_it_was_truncated(fake_data_dir):

@@ -292,7 +292,7 @@ def test_same_named_files_in_different_folders_are_both_kept(tmp_path, settings)
 def test_reindexing_after_adding_a_document_embeds_only_the_new_passages(tmp_path, settings):
     embedder = FakeEmbedder(64)
     first = engine.build_index(settings, embedder, report=lambda _m: None)
-    assert embedder.texts_embedded == len(first.passages)
+    assert embedder.texts_embedded == 2 * len(first.passages)  # as written and as an English gloss
     path = tmp_path / "nyt.txt"
     path.write_text(TXT, encoding="utf-8")
     assert corpus.ingest(path, settings).added == ["nyt.txt"]
@@ -300,7 +300,7 @@ def test_reindexing_after_adding_a_document_embeds_only_the_new_passages(tmp_pat
     second = engine.build_index(settings, embedder, report=lambda _m: None)
     new = [p for p in second.passages if p.source == "nyt.txt"]
     assert new
-    assert embedder.texts_embedded - before == len(new)
+    assert embedder.texts_embedded - before == 2 * len(new)
     assert second.manifest["embedded_now"] == len(new)
     assert len(second.passages) == len(first.passages) + len(new)
 

@@ -231,16 +231,17 @@ def test_open_index_builds_when_missing_and_updates_when_documents_change(settin
     e = FakeEmbedder(64)
     first = engine.open_index(settings, e)
     assert index.exists(settings.index_dir)
-    assert e.texts_embedded == len(first.passages)
+    views = len(first.manifest["views"])
+    assert views == 2 and e.texts_embedded == views * len(first.passages)
     again = engine.open_index(settings, e)  # unchanged: loaded, nothing embedded
-    assert e.texts_embedded == len(first.passages)
+    assert e.texts_embedded == views * len(first.passages)
     assert again.manifest["corpus_hash"] == first.manifest["corpus_hash"]
     doc = tmp_path / "nyhed.md"
     doc.write_text("# Nyhed\n\nLederne indførte fælles tavlemøder hver morgen i hjemmeplejen.\n", encoding="utf-8")
     assert corpus.ingest(doc, settings).added == ["nyhed.md"]
     updated = engine.open_index(settings, e)
     new = [p for p in updated.passages if p.source == "nyhed.md"]
-    assert new and e.texts_embedded == len(first.passages) + len(new)
+    assert new and e.texts_embedded == views * (len(first.passages) + len(new))
 
 
 @pytest.mark.parametrize("lost", ["faiss.index", "vectors.npy", "passages.jsonl"])
