@@ -10,7 +10,9 @@ Two signals from the question itself can:
   the indexed sources do not use it, so adding documents about, say, holiday rules puts "ferie"
   back in scope without editing the lists.
 - **a missing answer type**: the question asks for a number or a date ("hvor mange", "hvornår",
-  "how many", "when …") and none of the best passages holds one.
+  "how many", "when …") and none of the best passages holds one. A count must be a count of what
+  was asked about: "hvor mange skoler" needs a number just before "skoler" (or a compound of it),
+  not any number in the passage.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from knowledge.expand import glossary
-from knowledge.lexical import _data_lines, danish_stopwords, stem, tokenize
+from knowledge.expand import glossary, translate
+from knowledge.lexical import Analyzer, _data_lines, danish_stopwords, stem, tokenize
 from knowledge.text import ENGLISH_MARKERS
 
 MIN_PREFIX = 4  # a listed word this long also matches as the first part of a compound: ferie -> feriedage
@@ -37,6 +39,9 @@ _ASKS_NUMBER = {
     "da": re.compile(r"\bhvor (?:mange|meget)\b", re.IGNORECASE),
     "en": re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE),
 }
+COUNT_WINDOW = 2  # a count stands just before what it counts, or before an adjective and it: "224 unikke bidrag"
+_PIECES = frozenset("stk styk stykker pieces copies".split())  # "mere end 50 stk." counts whatever is talked about
+_COUNTED_SKIP = {"da": frozenset("af de det den disse dem ca cirka".split()), "en": frozenset("of the these those".split())}
 _ASKS_DATE = {
     "da": re.compile(r"\bhvornår\b|\bhvilke[nt] (?:år|dato)\b", re.IGNORECASE),
     "en": re.compile(r"(?:^|[,;.?!]\s*)(?:and\s+)?when\b|\b(?:what|which) (?:year|date)\b", re.IGNORECASE),
@@ -130,9 +135,48 @@ def holds_type(texts: list[str], kinds: list[re.Pattern[str]]) -> bool:
     return any(kind.match(tok) for text in texts for tok in _PASSAGE_TOKEN.findall(text.lower()) for kind in kinds)
 
 
-def scope_features(text: str, language: str, known: set[str] | frozenset[str], best_texts: list[str]) -> tuple[float, float]:
+def counted(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
+    """The stems of what a "how many" question counts ("Hvor mange af skolerne …" -> skole), with
+    their compound parts; empty when the question counts nothing or the word cannot be read."""
+    lang = "en" if language == "en" else "da"
+    found = _ASKS_NUMBER[lang].search(text)
+    if not found:
+        return frozenset()
+    words = [w for w in re.findall(r"[\wæøå-]+", text[found.end():].lower()) if w not in _COUNTED_SKIP[lang]]
+    if not words:
+        return frozenset()
+    if lang == "en":  # the glossary's Danish for it; a word it lacks cannot be looked for
+        danish = [d for d, w in translate(" ".join(words[:2]))[0] if w >= 1.0][:1]
+        return frozenset(analyzer.terms(danish[0])) if danish else frozenset()
+    return frozenset(analyzer.terms(words[0]))
+
+
+def holds_count(texts: list[str], what: frozenset[str], analyzer: Analyzer) -> bool:
+    """A number followed within COUNT_WINDOW words by a word for `what` ("ca. 2200 kvalitetsindikatorer"),
+    or by pieces ("50 stk."), in one of the texts."""
+    for text in texts:
+        tokens = _PASSAGE_TOKEN.findall(text.lower())
+        for k, tok in enumerate(tokens):
+            if not _NUMBER.match(tok):
+                continue
+            after = tokens[k + 1 : k + 1 + COUNT_WINDOW]
+            if after[:1] and after[0] in _PIECES:
+                return True
+            if any(what & set(analyzer.terms(t)) for t in after):
+                return True
+    return False
+
+
+def scope_features(
+    text: str, language: str, known: set[str] | frozenset[str], best_texts: list[str], analyzer: Analyzer | None = None,
+) -> tuple[float, float]:
     """(another domain, missing answer type): 1.0 when the signal is there, else 0.0."""
     other = bool(other_domain_words(text, language, known)) or asks_for_work(text, language)
     kinds = asked_types(text, language)
-    missing = bool(kinds) and not holds_type(best_texts, kinds)
+    what = counted(text, language, analyzer) if analyzer is not None and _NUMBER in kinds else frozenset()
+    if what:
+        dates = [k for k in kinds if k is not _NUMBER]
+        missing = not holds_count(best_texts, what, analyzer) and not (dates and holds_type(best_texts, dates))  # type: ignore[arg-type]
+    else:
+        missing = bool(kinds) and not holds_type(best_texts, kinds)
     return float(other), float(missing)

@@ -45,8 +45,8 @@ class Weights:
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains.
     # The defaults are a calibrated model, rounded (features: see `Searcher.features`); the threshold
     # stays 0 so that nothing abstains until `brobygger calibrate` has seen the index's own questions.
-    abstain_coefficients: tuple[float, ...] = (1.2, 0.9, 0.4, 0.2, 0.4, -2.4, -1.3)
-    abstain_bias: float = -0.8
+    abstain_coefficients: tuple[float, ...] = (1.2, 1.0, 0.4, 0.7, 0.5, -2.4, -1.9)
+    abstain_bias: float = -1.1
     abstain_threshold: float = 0.0
 
 
@@ -277,7 +277,8 @@ class Searcher:
         """What the abstain decision looks at: how much of the question the corpus and the best
         passages cover (IDF-weighted), the best dense similarity, the language, and what the question
         asks for (another domain's words or a piece of work; a number or date the best passages lack)."""
-        scope = list(scope_features(text, language, self._known, [self.index.passages[i].text for i in top[:3]]))
+        best = [self.index.passages[i].text for i in top[:3]]
+        scope = list(scope_features(text, language, self._known, best, self.index.analyzer))
         return self._coverage(expansion, top, top_dense, text, language) + scope
 
     def _coverage(self, expansion: Expansion, top: list[int], top_dense: float, text: str, language: str) -> list[float]:

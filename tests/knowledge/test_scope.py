@@ -80,3 +80,30 @@ def test_scope_features():
     assert scope_features("Hvor mange projekter var der?", "da", known, ["mange projekter"]) == (0.0, 1.0)
     assert scope_features("Har du en opskrift på kage?", "da", known, ["ti projekter"]) == (1.0, 0.0)
     assert scope_features("Kan du skrive en tale?", "da", known, []) == (1.0, 0.0)
+
+
+def test_a_count_must_count_what_was_asked_about():
+    from knowledge.lexical import Analyzer, build_lexicon
+    from knowledge.scope import counted, holds_count
+
+    analyzer = Analyzer(build_lexicon(["skoler kvalitetsindikatorer projekter kommuner"]))
+    what = counted("Hvor mange af kvalitetsindikatorerne måler outcome?", "da", analyzer)
+    assert stem("kvalitetsindikatorerne") in what
+    assert holds_count(["Der er ca. 2200 kvalitetsindikatorer på området."], what, analyzer)
+    assert not holds_count(["Videncentret havde ti projekter og 2200 deltagere."], what, analyzer)
+    schools = counted("How many schools are there in Aabenraa?", "en", analyzer)
+    assert schools and not holds_count(["fire cases fra kommuner og ti projekter i folkeskolen"], schools, analyzer)
+    assert holds_count(["Ved mere end 50 stk. bedes du maile."], schools, analyzer)  # pieces count anything
+    assert holds_count(["Samlet 224 unikke bidrag."], frozenset({stem("bidrag")}), analyzer)  # an adjective between
+    assert counted("How many zorbles are there?", "en", analyzer) == frozenset()  # no Danish for it: any number will do
+    assert counted("Hvordan leder man på tværs?", "da", analyzer) == frozenset()
+
+
+def test_scope_features_with_an_analyzer_look_for_the_counted_word():
+    from knowledge.lexical import Analyzer, build_lexicon
+
+    analyzer = Analyzer(build_lexicon(["skoler projekter"]))
+    known = {stem("projekter")}
+    assert scope_features("Hvor mange projekter var der?", "da", known, ["ti projekter"], analyzer) == (0.0, 0.0)
+    assert scope_features("Hvor mange skoler var der?", "da", known, ["ti projekter"], analyzer) == (0.0, 1.0)
+    assert scope_features("Hvor mange skoler var der?", "da", known, ["ti projekter"]) == (0.0, 0.0)  # without: any number
