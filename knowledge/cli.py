@@ -149,7 +149,7 @@ def _run_queries(args: argparse.Namespace, one: Callable[[Any, str, Any, int], d
         raise UsageError("-k must be between 1 and 100")
     filters = Filters(source=args.source, theme=args.theme, group=args.group)
     queries = list(_queries(args))  # validate the whole batch before any work
-    searcher = get_searcher()
+    searcher = get_searcher(repair=False)
     for n, text in queries:
         try:
             out = one(searcher, text, filters, k)
@@ -185,7 +185,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     from knowledge.engine import get_searcher
     from knowledge.search import EmptyQuery
 
-    searcher = get_searcher()
+    searcher = get_searcher(repair=False)
     print("Brobygger: stil et spørgsmål om ledelse på tværs (en tom linje eller Ctrl-D afslutter).")
     while True:
         try:
@@ -243,7 +243,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         items = load_items(args.file)
     except EvalFileError as exc:
         raise UsageError(str(exc)) from exc
-    report = evaluate(get_searcher(), items, reference_texts(_settings()))
+    report = evaluate(get_searcher(repair=False), items, reference_texts(_settings()))
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 0
 

@@ -31,8 +31,10 @@ def build_index(
     )
 
 
-def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = True) -> index.Index:
-    """The index on disk, checked against the corpus; built when missing, updated when documents changed."""
+def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = True, repair: bool = True) -> index.Index:
+    """The index on disk, checked against the corpus; built when missing, updated when documents changed.
+    A damaged index is built again when `repair` (the running bot: nobody is there to type a command),
+    else it is an error that names the rebuild command (the CLI: a person sees it and decides)."""
     _docs, passages = corpus.load_passages(settings)
     expected = index.corpus_hash(passages)
     if build_if_missing and not index.exists(settings.index_dir):
@@ -41,7 +43,7 @@ def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = 
     try:
         loaded = index.load(settings.index_dir, embedder.model_id)
     except index.IndexDamaged as exc:
-        if not build_if_missing:
+        if not (build_if_missing and repair):
             raise
         print(f"{exc.problem} Building it again now.", file=sys.stderr)
         return build_index(settings, embedder, rebuild=True, passages=passages)
@@ -54,18 +56,20 @@ def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = 
     return loaded
 
 
-def make_searcher(settings: Settings, embedder: Embedder | None = None, weights: Weights | None = None) -> Searcher:
+def make_searcher(
+    settings: Settings, embedder: Embedder | None = None, weights: Weights | None = None, repair: bool = True,
+) -> Searcher:
     embedder = embedder or default_embedder(settings.model)
-    idx = open_index(settings, embedder)
+    idx = open_index(settings, embedder, repair=repair)
     from knowledge.calibration import load_weights
 
     return Searcher(idx, embedder, weights or load_weights(), settings.max_query_chars)
 
 
-def get_searcher() -> Searcher:
-    """The process-wide searcher, created on first use."""
+def get_searcher(repair: bool = True) -> Searcher:
+    """The process-wide searcher, created on first use (`repair`: see `open_index`)."""
     global _searcher
     with _lock:
         if _searcher is None:
-            _searcher = make_searcher(get_settings())
+            _searcher = make_searcher(get_settings(), repair=repair)
         return _searcher

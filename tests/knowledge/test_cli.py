@@ -128,19 +128,20 @@ def test_the_index_command_builds_and_rebuilds(tmp_path):
 
 
 @pytest.mark.parametrize("damage", ["vectors", "faiss"])
-def test_a_corrupted_index_is_rebuilt_with_a_line_saying_so(fake_data_dir, damage):
+def test_a_corrupted_index_is_a_clear_error_naming_the_rebuild_command(fake_data_dir, damage):
     ix = fake_data_dir / "index"
     if damage == "vectors":
         data = (ix / "vectors.npy").read_bytes()
         (ix / "vectors.npy").write_bytes(data[: len(data) // 3])
     else:
         (ix / "faiss.index").write_bytes(b"this is not a faiss index")
-    proc = run_cli(["ask", "--json", "Hvad er krydspres?"], fake_data_dir)
-    assert proc.returncode == 0 and "Traceback" not in proc.stderr
-    assert "is damaged" in proc.stderr and "Building it again now." in proc.stderr
-    assert json.loads(proc.stdout)["citations"]
-    again = run_cli(["ask", "Hvad er krydspres?"], fake_data_dir)  # repaired: no second rebuild
-    assert again.returncode == 0 and "damaged" not in again.stderr
+    for command in (["ask", "--json", "Hvad er krydspres?"], ["search", "krydspres"]):
+        proc = run_cli(command, fake_data_dir)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stdout == ""
+        assert "is damaged" in proc.stderr and "brobygger index --rebuild" in proc.stderr
+    assert run_cli(["index", "--rebuild"], fake_data_dir).returncode == 0
+    again = run_cli(["ask", "--json", "Hvad er krydspres?"], fake_data_dir)
+    assert again.returncode == 0 and json.loads(again.stdout)["citations"]
 
 
 def test_an_index_built_with_another_model_exits_1_naming_the_rebuild_command(fake_data_dir):

@@ -255,6 +255,16 @@ def test_open_index_rebuilds_an_index_whose_files_are_missing(settings, capsys, 
     assert "damaged" in capsys.readouterr().err  # one clear line in the log says what happened
 
 
+def test_without_repair_a_damaged_index_is_an_error_naming_the_rebuild_command(settings):
+    from knowledge import engine
+
+    engine.open_index(settings, FakeEmbedder(64))
+    (settings.index_dir / "faiss.index").write_bytes(b"garbage")
+    with pytest.raises(index.IndexDamaged, match="brobygger index --rebuild"):
+        engine.open_index(settings, FakeEmbedder(64), repair=False)
+    assert (settings.index_dir / "faiss.index").read_bytes() == b"garbage"  # left for the person to decide
+
+
 def test_open_index_does_not_rebuild_for_another_model(settings):
     from knowledge import engine
 
