@@ -328,7 +328,7 @@ def part_synthetic(n: int, data_dir: Path) -> dict[str, Any]:
     for q in queries[:5]:
         searcher.search(q, k=5)
 
-    vectors = embedder.encode(queries)
+    vectors = np.stack([searcher.query_vector(q, "da") for q in queries])  # as the index holds passages
     exact = faiss.IndexFlatIP(idx.vectors.shape[1])
     exact.add(idx.vectors)
     _, truth = exact.search(vectors, RECALL_K)

@@ -10,7 +10,8 @@ Two signals from the question itself can:
   the indexed sources do not use it, so adding documents about, say, holiday rules puts "ferie"
   back in scope without editing the lists.
 - **a missing answer type**: the question asks for a number or a date ("hvor mange", "hvornår",
-  "how many", "when …") and none of the best passages holds one. A count must be a count of what
+  "how many", "when …") and none of the best passages holds one; or it asks who holds a role
+  ("Hvem er borgmester i …", "Who chairs …") and none of them names the role. A count must be a count of what
   was asked about: "hvor mange skoler" needs a number just before "skoler" (or a compound of it),
   not any number in the passage.
 """
@@ -42,6 +43,12 @@ _ASKS_NUMBER = {
 COUNT_WINDOW = 2  # a count stands just before what it counts, or before an adjective and it: "224 unikke bidrag"
 _PIECES = frozenset("stk styk stykker pieces copies".split())  # "mere end 50 stk." counts whatever is talked about
 _COUNTED_SKIP = {"da": frozenset("af de det den disse dem ca cirka".split()), "en": frozenset("of the these those".split())}
+# "who is the <role>", "hvad hedder <role>": the role word is what the answer must name; a question
+# about a named person ("Hvem er Signe Friberg Nielsen?") starts with a capital and is left alone
+_ASKS_WHO = {
+    "da": re.compile(r"\b(?i:hvem er|hvem var|hvad hedder) (?:den |det |de )?(?=[a-zæøå])"),
+    "en": re.compile(r"\b(?i:who (?:is|are|was|were) (?:the )?|what is the name of the |who (?=chairs|heads|leads|runs))(?=[a-z])"),
+}
 _ASKS_DATE = {
     "da": re.compile(r"\bhvornår\b|\bhvilke[nt] (?:år|dato)\b", re.IGNORECASE),
     "en": re.compile(r"(?:^|[,;.?!]\s*)(?:and\s+)?when\b|\b(?:what|which) (?:year|date)\b", re.IGNORECASE),
@@ -167,6 +174,27 @@ def holds_count(texts: list[str], what: frozenset[str], analyzer: Analyzer) -> b
     return False
 
 
+def asked_role(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
+    """The stems of the role a "who is the …" question asks to have named ("Hvem er borgmester i
+    Kolding?" -> borgmester), with compound parts; empty for any other question."""
+    lang = "en" if language == "en" else "da"
+    found = _ASKS_WHO[lang].search(text)
+    if not found:
+        return frozenset()
+    word = re.match(r"[\wæøå-]+", text[found.end():])
+    if not word:
+        return frozenset()
+    role = word.group(0).lower()
+    if lang == "en":  # the glossary's Danish for it; a role it lacks is looked for as written (and not found)
+        danish = [d for d, w in translate(role)[0] if w >= 1.0][:1]
+        role = danish[0] if danish else role
+    return frozenset(analyzer.terms(role))
+
+
+def holds_terms(texts: list[str], what: frozenset[str], analyzer: Analyzer) -> bool:
+    return any(what & set(analyzer.terms(text)) for text in texts)
+
+
 def scope_features(
     text: str, language: str, known: set[str] | frozenset[str], best_texts: list[str], analyzer: Analyzer | None = None,
 ) -> tuple[float, float]:
@@ -179,4 +207,7 @@ def scope_features(
         missing = not holds_count(best_texts, what, analyzer) and not (dates and holds_type(best_texts, dates))  # type: ignore[arg-type]
     else:
         missing = bool(kinds) and not holds_type(best_texts, kinds)
+    role = asked_role(text, language, analyzer) if analyzer is not None else frozenset()
+    if role and not holds_terms(best_texts, role, analyzer):  # type: ignore[arg-type]
+        missing = True
     return float(other), float(missing)

@@ -243,7 +243,7 @@ class Searcher:
         n = len(idx.passages)
         if n == 0:
             return np.zeros(0, dtype=np.float32)
-        qv = self._query_vector(text, language)
+        qv = self.query_vector(text, language)
         if idx.manifest.get("faiss") == "flat":
             return idx.vectors @ qv
         out = np.full(n, -1.0, dtype=np.float32)
@@ -252,7 +252,7 @@ class Searcher:
         out[ids[0][valid]] = sims[0][valid]
         return out
 
-    def _query_vector(self, text: str, language: str) -> np.ndarray:
+    def query_vector(self, text: str, language: str) -> np.ndarray:
         """The question as the index holds passages: as written, and beside it its English gloss
         (an English question is its own gloss); both embedded in one call."""
         if not self._glossed:

@@ -97,7 +97,7 @@ def test_with_the_real_model_the_gloss_finds_danish_paraphrases_the_text_alone_m
     hits = {"text": 0, "both": 0}
     for item in items:
         question = str(item["question"])
-        q = s._query_vector(question, query_language(question))
+        q = s.query_vector(question, query_language(question))
         gold = [k for k, p in enumerate(s.index.passages) if contains_gold(p.text, list(item["gold"]))]
         for view, scores in (("text", s.index.vectors[:, :half] @ q[:half]), ("both", s.index.vectors @ q)):
             top = np.argsort(-scores)[:5]

@@ -107,3 +107,19 @@ def test_scope_features_with_an_analyzer_look_for_the_counted_word():
     assert scope_features("Hvor mange projekter var der?", "da", known, ["ti projekter"], analyzer) == (0.0, 0.0)
     assert scope_features("Hvor mange skoler var der?", "da", known, ["ti projekter"], analyzer) == (0.0, 1.0)
     assert scope_features("Hvor mange skoler var der?", "da", known, ["ti projekter"]) == (0.0, 0.0)  # without: any number
+
+
+def test_a_who_question_about_a_role_needs_the_role_in_the_best_passages():
+    from knowledge.lexical import Analyzer, build_lexicon
+    from knowledge.scope import asked_role
+
+    analyzer = Analyzer(build_lexicon(["formand borgmester metoden"]))
+    assert stem("borgmester") in asked_role("Hvem er borgmester i Kolding Kommune?", "da", analyzer)
+    assert stem("metoden") in asked_role("Hvad hedder metoden bag stafetten?", "da", analyzer)
+    assert asked_role("Hvem er Signe Friberg Nielsen?", "da", analyzer) == frozenset()  # a named person
+    assert asked_role("Hvem står bag Videncenter for Velfærdsledelse?", "da", analyzer) == frozenset()
+    assert asked_role("Who is the mayor of Aabenraa?", "en", analyzer)  # not in the glossary: looked for as written
+    known = {stem("metoden")}
+    passages = ["Metoden bag stafetten hedder Stafetanalyse."]
+    assert scope_features("Hvad hedder metoden bag stafetten?", "da", known, passages, analyzer) == (0.0, 0.0)
+    assert scope_features("Hvem er borgmester i Kolding?", "da", known, passages, analyzer) == (0.0, 1.0)
