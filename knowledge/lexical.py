@@ -61,6 +61,28 @@ def tokenize(text: str) -> list[str]:
     return out
 
 
+_ASCII_DANISH = re.compile(r"\b[a-zA-Z]*(?:aa|ae|oe|AA|AE|OE|Aa|Ae|Oe)[a-zA-Z]*\b")
+_LETTERS = (("aa", "å"), ("ae", "æ"), ("oe", "ø"), ("AA", "Å"), ("AE", "Æ"), ("OE", "Ø"), ("Aa", "Å"), ("Ae", "Æ"), ("Oe", "Ø"))
+
+
+def restore_danish_letters(text: str, analyzer: "Analyzer", known: set[str] | frozenset[str] | dict[str, int]) -> str:
+    """Words typed without æ, ø and å ("samarbejde paa tvaers", "silotaenkning") written with them,
+    where the restored word is one the sources use (its stem, or its compound parts) and the word as
+    typed is not: English words are left alone."""
+
+    def held(word: str) -> int:
+        return sum(t in known for t in analyzer.terms(word.lower()))
+
+    def restore(match: re.Match[str]) -> str:
+        word = match.group(0)
+        restored = word
+        for ascii_form, letter in _LETTERS:
+            restored = restored.replace(ascii_form, letter)
+        return restored if held(restored) > held(word) else word
+
+    return _ASCII_DANISH.sub(restore, text)
+
+
 @dataclass(frozen=True)
 class Analyzer:
     """Turns text into weighted stems. `lexicon` holds the words that may be parts of compounds."""

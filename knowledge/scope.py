@@ -42,12 +42,20 @@ _ASKS_NUMBER = {
 }
 COUNT_WINDOW = 2  # a count stands just before what it counts, or before an adjective and it: "224 unikke bidrag"
 _PIECES = frozenset("stk styk stykker pieces copies".split())  # "mere end 50 stk." counts whatever is talked about
+_COUNTS = {"da": re.compile(r"\bhvor mange\b", re.IGNORECASE), "en": re.compile(r"\bhow many\b", re.IGNORECASE)}
+# "how many people …", "hvor mange deltog …": a count of anyone, or no noun at all: any number will do
+_ANY_COUNT = frozenset(
+    "people persons personer folk mennesker deltagere participants deltog deltager var er har havde kom blev "
+    "bliver took were are did do have".split()
+)
 _COUNTED_SKIP = {"da": frozenset("af de det den disse dem ca cirka".split()), "en": frozenset("of the these those".split())}
 # "who is the <role>", "hvad hedder <role>": the role word is what the answer must name; a question
 # about a named person ("Hvem er Signe Friberg Nielsen?") starts with a capital and is left alone
 _ASKS_WHO = {
-    "da": re.compile(r"\b(?i:hvem er|hvem var|hvad hedder) (?:den |det |de )?(?=[a-zæøå])"),
-    "en": re.compile(r"\b(?i:who (?:is|are|was|were) (?:the )?|what is the name of the |who (?=chairs|heads|leads|runs))(?=[a-z])"),
+    "da": re.compile(r"(?:^|[,;.?!:]\s*)(?i:(?:og )?(?:hvem er|hvem var|hvad hedder)) (?:den |det |de )?(?=[a-zæøå])"),
+    "en": re.compile(
+        r"(?:^|[,;.?!:]\s*)(?i:(?:and )?(?:who (?:is|are|was|were) (?:the )?|what is the name of the |who (?=chairs|heads|leads|runs)))(?=[a-z])"
+    ),
 }
 _ASKS_DATE = {
     "da": re.compile(r"\bhvornår\b|\bhvilke[nt] (?:år|dato)\b", re.IGNORECASE),
@@ -144,18 +152,22 @@ def holds_type(texts: list[str], kinds: list[re.Pattern[str]]) -> bool:
 
 def counted(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
     """The stems of what a "how many" question counts ("Hvor mange af skolerne …" -> skole), with
-    their compound parts; empty when the question counts nothing or the word cannot be read."""
+    their compound parts, over every "how many" in it; empty when it counts nothing, counts anyone
+    ("how many people"), or a counted word cannot be read: then any number will do."""
     lang = "en" if language == "en" else "da"
-    found = _ASKS_NUMBER[lang].search(text)
-    if not found:
-        return frozenset()
-    words = [w for w in re.findall(r"[\wæøå-]+", text[found.end():].lower()) if w not in _COUNTED_SKIP[lang]]
-    if not words:
-        return frozenset()
-    if lang == "en":  # the glossary's Danish for it; a word it lacks cannot be looked for
-        danish = [d for d, w in translate(" ".join(words[:2]))[0] if w >= 1.0][:1]
-        return frozenset(analyzer.terms(danish[0])) if danish else frozenset()
-    return frozenset(analyzer.terms(words[0]))
+    found: set[str] = set()
+    for match in _COUNTS[lang].finditer(text):
+        words = [w for w in re.findall(r"[\wæøå-]+", text[match.end():].lower()) if w not in _COUNTED_SKIP[lang]]
+        if not words or words[0] in _ANY_COUNT:
+            return frozenset()
+        if lang == "en":  # the glossary's Danish for it; a word it lacks cannot be looked for
+            danish = [d for d, w in translate(" ".join(words[:2]))[0] if w >= 1.0][:1]
+            if not danish:
+                return frozenset()
+            found.update(analyzer.terms(danish[0]))
+        else:
+            found.update(analyzer.terms(words[0]))
+    return frozenset(found)
 
 
 def holds_count(texts: list[str], what: frozenset[str], analyzer: Analyzer) -> bool:
@@ -185,6 +197,8 @@ def asked_role(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
     if not word:
         return frozenset()
     role = word.group(0).lower()
+    if role in _english_stopwords() or role in danish_stopwords():
+        return frozenset()
     if lang == "en":  # the glossary's Danish for it; a role it lacks is looked for as written (and not found)
         danish = [d for d, w in translate(role)[0] if w >= 1.0][:1]
         role = danish[0] if danish else role

@@ -15,6 +15,7 @@ import numpy as np
 from knowledge.embed import Embedder
 from knowledge.expand import Expansion, expand_terms, translate
 from knowledge.gloss import english_gloss
+from knowledge.lexical import restore_danish_letters
 from knowledge.index import GLOSSED_VIEWS, Index, side_by_side, views_of
 from knowledge.passage import Passage
 from knowledge.rerank import QuestionTerms, Reranker
@@ -24,6 +25,7 @@ from knowledge.text import detect_language, normalize_space
 CANDIDATES = 200
 QUOTE_REQUEST = re.compile(r"\b(citat\w*|citer\w*|quote\w*|sagde|sagt|udtalt\w*|said|says)\b", re.IGNORECASE)
 SPOKEN = re.compile(r"[”“„»«]|^- ")
+ANSWER_TYPE_DEPTH = 5  # the best passages searched for the kind of answer a question asks for (a count, a date, a role)
 LIST_OVER_ITEM = 0.8  # show the whole list instead of an item when the list scores nearly as well
 
 
@@ -187,6 +189,7 @@ class Searcher:
         truncated = len(text) > self.max_query_chars
         if truncated:
             text = text[: self.max_query_chars]
+        text = restore_danish_letters(text, self.index.analyzer, self._known)
         language = query_language(text)
         scores, reasons, feats, order = self.score(text, language, filters)
         confidence = self._confidence(feats)
@@ -235,7 +238,7 @@ class Searcher:
             }
             for i in order[:50]
         }
-        feats = self.features(expansion, [int(i) for i in order[:3] if fused[i] > 0], top_dense, text, language)
+        feats = self.features(expansion, [int(i) for i in order[:ANSWER_TYPE_DEPTH] if fused[i] > 0], top_dense, text, language)
         return fused, reasons, feats, order
 
     def _dense(self, text: str, language: str) -> np.ndarray:
@@ -277,7 +280,7 @@ class Searcher:
         """What the abstain decision looks at: how much of the question the corpus and the best
         passages cover (IDF-weighted), the best dense similarity, the language, and what the question
         asks for (another domain's words or a piece of work; a number or date the best passages lack)."""
-        best = [self.index.passages[i].text for i in top[:3]]
+        best = [self.index.passages[i].text for i in top[:ANSWER_TYPE_DEPTH]]
         scope = list(scope_features(text, language, self._known, best, self.index.analyzer))
         return self._coverage(expansion, top, top_dense, text, language) + scope
 

@@ -123,3 +123,14 @@ def test_a_who_question_about_a_role_needs_the_role_in_the_best_passages():
     passages = ["Metoden bag stafetten hedder Stafetanalyse."]
     assert scope_features("Hvad hedder metoden bag stafetten?", "da", known, passages, analyzer) == (0.0, 0.0)
     assert scope_features("Hvem er borgmester i Kolding?", "da", known, passages, analyzer) == (0.0, 1.0)
+
+
+def test_a_question_with_two_counts_is_answered_by_either():
+    from knowledge.lexical import Analyzer, build_lexicon
+    from knowledge.scope import counted, holds_count
+
+    analyzer = Analyzer(build_lexicon(["ledere bidrag"]))
+    what = counted("Hvor mange ledere deltog, og hvor mange bidrag kom der?", "da", analyzer)
+    assert {stem("ledere"), stem("bidrag")} <= what
+    assert holds_count(["Samlet 224 unikke bidrag."], what, analyzer)
+    assert counted("Hvor mange deltog, og hvor mange bidrag kom der?", "da", analyzer) == frozenset()
