@@ -47,8 +47,8 @@ class Weights:
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains.
     # The defaults are a calibrated model, rounded (features: see `Searcher.features`); the threshold
     # stays 0 so that nothing abstains until `brobygger calibrate` has seen the index's own questions.
-    abstain_coefficients: tuple[float, ...] = (1.1, 1.1, 0.2, 0.8, 0.5, -2.5, -1.9)
-    abstain_bias: float = -1.1
+    abstain_coefficients: tuple[float, ...] = (1.0, 1.0, 0.3, 0.8, 0.4, -2.5, -1.9)
+    abstain_bias: float = -1.0
     abstain_threshold: float = 0.0
 
 

@@ -171,13 +171,14 @@ def test_pick_lexical_keeps_the_default_unless_another_weight_clearly_helps():
 
 # ------------------------------------------------------------------ the real bundled model
 
-# Measured with the bundled model and the committed weights.json on the 202-question set (110 in scope):
-# Recall@5 0.90, MRR 0.76, false abstain 0.02, out of scope abstained 0.71, quotes verbatim 1.00.
-# The floors leave some room for tuning; quotes must always be verbatim.
-MIN_RECALL_AT_5 = 0.75
-MIN_MRR = 0.63
-MAX_FALSE_ABSTAIN = 0.06
-MIN_OUT_OF_SCOPE_ABSTAINED = 0.6
+# Measured with the bundled model and the committed weights.json on the 252-question set (142 in scope):
+# Recall@5 0.92, MRR 0.79, false abstain 0.014, out of scope abstained 0.77, cites gold 0.85,
+# quotes verbatim 1.00. The floors leave some room for tuning; quotes must always be verbatim.
+MIN_RECALL_AT_5 = 0.86
+MIN_MRR = 0.72
+MAX_FALSE_ABSTAIN = 0.05
+MIN_OUT_OF_SCOPE_ABSTAINED = 0.68
+MIN_CITES_GOLD = 0.78
 
 
 @pytest.mark.model
@@ -193,4 +194,5 @@ def test_the_bundled_calibration_set_scores_above_the_floor(model_searcher, mode
     assert report.mrr >= MIN_MRR, summary
     assert report.false_abstain <= MAX_FALSE_ABSTAIN, summary
     assert report.out_of_scope_abstained >= MIN_OUT_OF_SCOPE_ABSTAINED, summary
+    assert report.cites_gold >= MIN_CITES_GOLD, summary
     assert set(report.by_language) == {"da", "en"}
