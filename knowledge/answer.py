@@ -96,13 +96,14 @@ def compose(result: SearchResult, analyzer: Analyzer) -> Answer:
         return Answer(result.query, lang, True, t["abstain"], [], result)
     query_terms = set(analyzer.terms(result.query))
     best = result.hits[0].score
-    chosen = [h for h in result.hits if h.score >= RELATIVE_FLOOR * best][:MAX_CITATIONS]
     citations: list[Citation] = []
     covered: set[str] = set()
-    for h in chosen:
+    for h in result.hits:
         p = h.passage
+        if len(citations) == MAX_CITATIONS or h.score < RELATIVE_FLOOR * best:
+            break
         if p.id in covered or (p.role == "list_item" and p.answers in covered):
-            continue  # its list is already cited
+            continue  # its list is already cited: the next passage takes the place
         covered.add(p.id)
         quote = best_quote(p.text, query_terms, analyzer)
         citations.append(Citation(len(citations) + 1, p, quote, label(p, lang)))

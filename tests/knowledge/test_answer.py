@@ -123,6 +123,11 @@ def test_a_list_and_its_item_are_not_both_cited(mini_searcher, mini_index):
     item = next(p for p in mini_index.passages if p.role == "list_item" and p.answers == lst.id)
     result = SearchResult("Mød hinanden", "da", False, 0.9, [Hit(lst, 0.9), Hit(item, 0.8)])
     assert [c.passage.id for c in compose(result, mini_index.analyzer).citations] == [lst.id]
+    # the skipped item's place goes to the next passage
+    others = [p for p in mini_index.passages if p.role == "paragraph"][:MAX_CITATIONS]
+    hits = [Hit(lst, 0.9), Hit(item, 0.8)] + [Hit(p, 0.7 - k / 100) for k, p in enumerate(others)]
+    cited = [c.passage.id for c in compose(SearchResult("Mød hinanden", "da", False, 0.9, hits), mini_index.analyzer).citations]
+    assert cited == [lst.id] + [p.id for p in others[: MAX_CITATIONS - 1]]
 
 
 def test_answer_dict_shape(mini_searcher):
