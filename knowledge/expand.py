@@ -123,6 +123,13 @@ class Expansion:
 
     weights: dict[str, float]
     origin: dict[str, str]
+    synonyms: frozenset[str] = frozenset()  # the terms added as near-synonyms
+
+    def synonym_groups(self) -> dict[str, str]:
+        """Each near-synonym, and the question word it widens, -> that question word."""
+        out = {t: self.origin[t] for t in self.synonyms if t in self.origin}
+        out.update({source: source for source in out.values()})
+        return out
 
 
 def expand(
@@ -144,6 +151,7 @@ def expand_terms(
     """
     weights: dict[str, float] = {}
     origin: dict[str, str] = {}
+    synonyms: set[str] = set()
 
     def add(term: str, w: float, source: str = "") -> None:
         if w > weights.get(term, 0.0):
@@ -179,5 +187,7 @@ def expand_terms(
             continue  # widen only the question's own words, and not the over-stemmed short ones
         share = UNKNOWN_SYNONYM_WEIGHT if known is not None and term not in known else SYNONYM_WEIGHT
         for syn in sorted(groups.get(term, ()))[:MAX_SYNONYMS]:
+            if weights.get(syn, 0.0) < w * share:
+                synonyms.add(syn)
             add(syn, w * share, term)
-    return Expansion(weights, origin)
+    return Expansion(weights, origin, frozenset(synonyms))

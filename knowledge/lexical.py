@@ -214,16 +214,29 @@ class BM25:
         df = self.matrix.indptr[j + 1] - self.matrix.indptr[j]  # type: ignore[attr-defined]
         return math.log(1.0 + (self.n_docs - df + 0.5) / (df + 0.5))
 
-    def scores(self, weighted_terms: dict[str, float]) -> np.ndarray:
-        """BM25 score of every passage for a query given as term -> weight."""
+    def scores(self, weighted_terms: dict[str, float], groups: dict[str, str] | None = None) -> np.ndarray:
+        """BM25 score of every passage for a query given as term -> weight.
+
+        With `groups` (a term -> the question word it stands in for), the terms of one group count
+        once per passage, by the best of them: a passage that names five near-synonyms of one
+        question word does not outscore one that holds two of the question's words."""
         out = np.zeros(self.n_docs, dtype=np.float32)
         m = self.matrix
+        grouped: dict[str, np.ndarray] = {}
         for term, w in weighted_terms.items():
             j = self.vocab.get(term)
             if j is None:
                 continue
             start, end = m.indptr[j], m.indptr[j + 1]  # type: ignore[attr-defined]
-            out[m.indices[start:end]] += w * m.data[start:end]  # type: ignore[attr-defined]
+            rows, values = m.indices[start:end], w * m.data[start:end]  # type: ignore[attr-defined]
+            group = (groups or {}).get(term)
+            if group is None:
+                out[rows] += values
+                continue
+            best = grouped.setdefault(group, np.zeros(self.n_docs, dtype=np.float32))
+            best[rows] = np.maximum(best[rows], values)
+        for best in grouped.values():
+            out += best
         return out
 
     def save(self, directory: Path, prefix: str = "bm25") -> None:

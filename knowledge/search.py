@@ -47,7 +47,7 @@ class Weights:
     # confidence = logistic(bias + coefficients · features); below the threshold the search abstains.
     # The defaults are a calibrated model, rounded (features: see `Searcher.features`); the threshold
     # stays 0 so that nothing abstains until `brobygger calibrate` has seen the index's own questions.
-    abstain_coefficients: tuple[float, ...] = (1.0, 1.0, 0.3, 0.8, 0.4, -2.5, -1.9)
+    abstain_coefficients: tuple[float, ...] = (1.0, 0.9, 0.3, 0.8, 0.5, -2.5, -1.9)
     abstain_bias: float = -1.0
     abstain_threshold: float = 0.0
 
@@ -205,7 +205,8 @@ class Searcher:
         n = len(idx.passages)
         expansion = expand_terms(text, language, idx.analyzer, known=self._known, vocabulary=self._vocabulary)
         terms = expansion.weights
-        lex = idx.bm25.scores(terms) + w.meta * idx.bm25_meta.scores(terms)
+        synonyms = expansion.synonym_groups()
+        lex = idx.bm25.scores(terms, synonyms) + w.meta * idx.bm25_meta.scores(terms, synonyms)
         dense = self._dense(text, language)
         mask = filters.mask(idx.passages) if filters else None
         if mask is not None:

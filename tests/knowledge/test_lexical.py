@@ -123,3 +123,22 @@ def test_words_typed_without_danish_letters_are_restored_where_the_sources_use_t
     assert "maal" in restored  # "mål" is not a word these sources use: left as typed
     english = "Does the board agree on shoes and aerial goals?"
     assert restore_danish_letters(english, analyzer, known) == english
+
+
+def test_near_synonyms_of_one_question_word_count_once_per_passage():
+    from knowledge.lexical import BM25
+
+    docs = [
+        ["kontorchef", "sektionsled", "mellemled", "topled", "deltag"],  # lists four near-synonyms of one word
+        ["afdelingsled", "mikromanagement", "møde"],  # holds the word and another question word
+        ["vejr", "regn"],
+    ]
+    bm25 = BM25.build(docs)
+    synonyms = ("kontorchef", "sektionsled", "mellemled", "topled")
+    terms = {"afdelingsled": 1.0, "mikromanagement": 1.0, **{t: 0.7 for t in synonyms}}
+    summed = bm25.scores(terms)
+    assert summed[0] > summed[1]  # summing lets the list of synonyms win
+    groups = {t: "afdelingsled" for t in (*synonyms, "afdelingsled")}
+    grouped = bm25.scores(terms, groups)
+    assert grouped[1] > grouped[0] > 0 and grouped[2] == 0
+    assert grouped[0] == max(bm25.scores({t: terms[t]})[0] for t in synonyms)
