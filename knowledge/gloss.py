@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from knowledge.lexical import Analyzer, _data_lines, danish_stopwords, stem, tokenize
+from knowledge.expand import glossary
+from knowledge.lexical import Analyzer, danish_stopwords, stem, tokenize
 
 MAX_SENSES = 2
 _WORD = re.compile(r"[0-9A-Za-zÆØÅæøåÄÖÜäöüÉé]+(?:-[0-9A-Za-zÆØÅæøåÄÖÜäöüÉé]+)*")
@@ -29,14 +30,10 @@ def english_for_stems() -> dict[str, str]:
     first entry that has it as a later translation."""
     first: dict[str, list[str]] = {}
     later: dict[str, str] = {}
-    for line in _data_lines("glossary_en_da.tsv"):
-        if "\t" not in line:
-            continue
-        english, danish = line.split("\t", 1)
-        english = english.strip().lower()
-        for rank, word in enumerate(w.strip() for w in danish.split(",")):
+    for english, danish in glossary().entries.items():
+        for rank, word in enumerate(danish):
             toks = tokenize(word)
-            if len(toks) != 1 or not english:
+            if len(toks) != 1:
                 continue
             s = stem(toks[0])
             if rank == 0:
