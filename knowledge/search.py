@@ -261,8 +261,10 @@ class Searcher:
         (an English question is its own gloss); both embedded in one call."""
         if not self._glossed:
             return self.embedder.encode([text])[0].astype(np.float32)
-        glossed = text if language == "en" else english_gloss(text, self.index.analyzer)
-        both = self.embedder.encode([text, glossed])
+        if language == "en":
+            vector = self.embedder.encode([text])
+            return side_by_side(vector, vector)[0]
+        both = self.embedder.encode([text, english_gloss(text, self.index.analyzer)])
         return side_by_side(both[:1], both[1:])[0]
 
     def _propagate(self, fused: np.ndarray) -> np.ndarray:
@@ -318,8 +320,7 @@ class Searcher:
         def covered(ids: list[int]) -> float:
             seen: set[str] = set()
             for i in ids:
-                p = idx.passages[i]
-                seen.update(idx.analyzer.terms(p.lexical_text + "\n" + p.meta_text))
+                seen.update(self._reranker.positions(i))  # the passage's terms, analysed once and cached
             return share(seen)
 
         return [share(bm25.vocab), covered(top[:1]), covered(top[:3]), max(top_dense, 0.0), float(language == "en")]
