@@ -150,6 +150,11 @@ def holds_type(texts: list[str], kinds: list[re.Pattern[str]]) -> bool:
     return any(kind.match(tok) for text in texts for tok in _PASSAGE_TOKEN.findall(text.lower()) for kind in kinds)
 
 
+def _first_danish(english: str) -> str | None:
+    """The first Danish word the glossary gives at full weight for an English phrase, if any."""
+    return next((d for d, w in translate(english)[0] if w >= 1.0), None)
+
+
 def counted(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
     """The stems of what a "how many" question counts ("Hvor mange af skolerne …" -> skole), with
     their compound parts, over every "how many" in it; empty when it counts nothing, counts anyone
@@ -161,10 +166,10 @@ def counted(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
         if not words or words[0] in _ANY_COUNT:
             return frozenset()
         if lang == "en":  # the glossary's Danish for it; a word it lacks cannot be looked for
-            danish = [d for d, w in translate(" ".join(words[:2]))[0] if w >= 1.0][:1]
-            if not danish:
+            danish = _first_danish(" ".join(words[:2]))
+            if danish is None:
                 return frozenset()
-            found.update(analyzer.terms(danish[0]))
+            found.update(analyzer.terms(danish))
         else:
             found.update(analyzer.terms(words[0]))
     return frozenset(found)
@@ -200,8 +205,7 @@ def asked_role(text: str, language: str, analyzer: Analyzer) -> frozenset[str]:
     if role in _english_stopwords() or role in danish_stopwords():
         return frozenset()
     if lang == "en":  # the glossary's Danish for it; a role it lacks is looked for as written (and not found)
-        danish = [d for d, w in translate(role)[0] if w >= 1.0][:1]
-        role = danish[0] if danish else role
+        role = _first_danish(role) or role
     return frozenset(analyzer.terms(role))
 
 
