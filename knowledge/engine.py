@@ -47,7 +47,7 @@ def open_index(settings: Settings, embedder: Embedder, build_if_missing: bool = 
             raise
         print(f"{exc.problem} Building it again now.", file=sys.stderr)
         return build_index(settings, embedder, rebuild=True, passages=passages)
-    if index.views_of(loaded.manifest) != (index.GLOSSED_VIEWS if settings.gloss else index.TEXT_VIEWS):
+    if index.views_of(loaded.manifest) != index.views_for(settings.gloss):
         print("The index was built with another BROBYGGER_GLOSS setting: building it again.", file=sys.stderr)
         return build_index(settings, embedder, rebuild=True, passages=passages)
     if loaded.manifest.get("corpus_hash") != expected:

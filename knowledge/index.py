@@ -96,7 +96,7 @@ def build(
     import faiss
 
     started = time.perf_counter()
-    views = GLOSSED_VIEWS if gloss else TEXT_VIEWS
+    views = views_for(gloss)
     lexicon = build_lexicon(p.lexical_text + "\n" + p.meta_text for p in passages)
     analyzer = Analyzer(lexicon)
     texts = [p.embedding_text for p in passages]
@@ -170,6 +170,11 @@ def side_by_side(text: np.ndarray, glossed: np.ndarray) -> np.ndarray:
     """Two unit vectors as one unit vector: its inner product with another such pair is the mean
     of the two views' similarities, so exact and approximate faiss search work unchanged."""
     return (np.hstack([text, glossed]) / np.sqrt(2.0)).astype(np.float32)
+
+
+def views_for(gloss: bool) -> tuple[str, ...]:
+    """The views an index holds with the gloss setting on or off."""
+    return GLOSSED_VIEWS if gloss else TEXT_VIEWS
 
 
 def views_of(manifest: dict[str, Any]) -> tuple[str, ...]:
